@@ -1,0 +1,126 @@
+//! Command-line interface (clap derive). Parsing only: each subcommand's behaviour lives
+//! in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Simulate who wins the seats of a single-member-district legislature under changes of
+/// turnout, fraud, recounts and reruns.
+#[derive(Debug, Parser)]
+#[command(name = "seatsim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Monte Carlo simulation of a scenario and write its results.
+    Run(RunArgs),
+    /// Check a scenario and describe it in a short paragraph.
+    Validate(ValidateArgs),
+    /// Write a commented starter scenario and districts table that run as they are.
+    New(NewArgs),
+}
+
+/// Parse an iteration count: `100000`, `100_000` or `1e6`.
+pub fn parse_count(text: &str) -> Result<u64, String> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '_' && *c != ',')
+        .collect();
+    if let Ok(n) = t.parse::<u64>() {
+        return Ok(n);
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64 => {
+            Ok(f as u64)
+        }
+        _ => Err(format!(
+            "`{text}` is not a whole number of iterations (e.g. 100000 or 1e6)"
+        )),
+    }
+}
+
+/// Options shared by every command that loads a scenario.
+#[derive(Debug, Args, Clone)]
+pub struct ScenarioArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario key, e.g. `--set fraud.extreme=0.1` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// `seatsim run`.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of simulated elections (default: the scenario's `iterations`).
+    #[arg(long, short = 'n', value_parser = parse_count)]
+    pub iterations: Option<u64>,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Output directory (default: output/<scenario file stem>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Also write draws.csv: every iteration's seats.
+    #[arg(long)]
+    pub draws: bool,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `seatsim validate`.
+#[derive(Debug, Args, Clone)]
+pub struct ValidateArgs {
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// `seatsim new`.
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// Name of the scenario; writes NAME.toml and NAME-districts.csv (NAME may include a directory).
+    pub name: String,
+    /// Number of districts.
+    #[arg(long, default_value_t = 25)]
+    pub districts: usize,
+    /// Party ids, comma-separated.
+    #[arg(long, default_value = "A,B,C", value_delimiter = ',')]
+    pub parties: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_common_spellings() {
+        assert_eq!(parse_count("100_000"), Ok(100_000));
+        assert_eq!(parse_count("1e6"), Ok(1_000_000));
+        assert!(parse_count("1.5").is_err());
+        assert!(parse_count("-3").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,96 @@
+//! `seatsim run`: simulate, summarise, write every output atomically, print the table.
+
+use std::io::Write;
+use std::time::Instant;
+
+use crate::cli::RunArgs;
+use crate::engine::{self, Hooks, RunSpec};
+use crate::error::{Error, Result};
+use crate::report::{self, OutputDir, Summary};
+use crate::scenario::Scenario;
+
+use super::{default_out_dir, interrupt_flag, progress_bar};
+
+/// Run a scenario end to end.
+pub fn run(args: &RunArgs) -> Result<()> {
+    let path = &args.scenario.scenario;
+    let scenario = Scenario::load(path, &args.scenario.set)?;
+    let iterations = args.iterations.unwrap_or(scenario.iterations);
+    if iterations == 0 || iterations > crate::MAX_ITERATIONS {
+        return Err(Error::Usage(format!(
+            "--iterations {iterations} is not between 1 and {}",
+            crate::MAX_ITERATIONS
+        )));
+    }
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(path));
+    let mut out = OutputDir::prepare(&out_dir)?;
+
+    let spec = RunSpec {
+        seed,
+        start: 0,
+        end: iterations,
+        threads: args.threads,
+    };
+    let cancel = interrupt_flag();
+    let pb = progress_bar(iterations, args.quiet, "simulating");
+    let hooks = Hooks {
+        progress: pb.as_ref(),
+        cancel: Some(&cancel),
+    };
+    let started = Instant::now();
+    let histograms = if args.draws {
+        let temp = out.temp_path("draws.csv")?;
+        let file = std::fs::File::create(&temp).map_err(|source| Error::Output {
+            path: temp.clone(),
+            source,
+        })?;
+        let mut w = std::io::BufWriter::new(file);
+        let io_err = |source| Error::Output {
+            path: temp.clone(),
+            source,
+        };
+        w.write_all(&report::csv::draws_header(&scenario))
+            .map_err(io_err)?;
+        let mut buf = Vec::with_capacity(256);
+        let parties = scenario.parties.len();
+        let h = engine::run_with_draws(&scenario, &spec, hooks, |draw| {
+            buf.clear();
+            report::csv::draws_rows(&draw, parties, &mut buf);
+            w.write_all(&buf).map_err(io_err)
+        })?;
+        w.flush().map_err(io_err)?;
+        h
+    } else {
+        engine::run(&scenario, &spec, hooks)?
+    };
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+
+    let summary = Summary::new(&scenario, &histograms, seed);
+    out.stage("seats.csv", &report::csv::seats_csv(&summary))?;
+    out.stage("districts.csv", &report::csv::districts_csv(&summary))?;
+    out.stage("summary.json", &report::summary_json(&summary))?;
+    let charts_note = if args.no_plots {
+        "charts skipped (--no-plots)".to_string()
+    } else {
+        "charts are not drawn by this version: data files only".to_string()
+    };
+    let dir = out.path().to_path_buf();
+    let written = out.commit()?;
+    if !args.quiet {
+        print!("{}", report::table::render(&summary));
+        eprintln!(
+            "{} iterations in {:.2} s ({:.0} per second); wrote {} files to {}; {}",
+            iterations,
+            elapsed.as_secs_f64(),
+            iterations as f64 / elapsed.as_secs_f64().max(1e-9),
+            written.len(),
+            dir.display(),
+            charts_note
+        );
+    }
+    Ok(())
+}

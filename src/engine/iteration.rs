@@ -1,0 +1,396 @@
+//! One simulated election: MODEL.md steps 1–5, recount and rerun, for iteration i.
+//!
+//! Draw order within an iteration (fixed, so results are reproducible; a draw is skipped
+//! when its sd or probability makes it unnecessary):
+//! 1. national vote noise per party; regional vote noise per region × party;
+//! 2. national turnout noise; regional turnout noise per region (intention baseline);
+//! 3. per district in table order — intention: district vote noise per standing party,
+//!    district turnout noise, fraud class and intensities; official: fraud class and
+//!    intensities, then district vote noise — then the recount uniform and the annulment
+//!    uniform when their probability is strictly between 0 and 1;
+//! 4. if any district is annulled: rerun national, regional, turnout national and regional
+//!    noise, then per annulled district its rerun district noise, turnout noise and fraud.
+
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+use super::histograms::{fingerprint_bin, Histograms, FINGERPRINT_BINS};
+use super::prepared::Prepared;
+use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
+use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
+
+/// Marks a vacant seat in winner arrays.
+pub const VACANT: u16 = u16::MAX;
+
+/// Per-thread buffers, allocated once, so the hot loop never allocates.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    nat: Vec<f64>,
+    reg: Vec<f64>,
+    t_reg: Vec<f64>,
+    eta: Vec<f64>,
+    share: Vec<f64>,
+    v: Vec<f64>,
+    off: Vec<f64>,
+    class: Vec<FraudClass>,
+    clean_winner: Vec<u16>,
+    annulled: Vec<bool>,
+    base_t: Vec<f64>,
+    /// No-rerun winner per district (`VACANT` if invalid).
+    pub winner: Vec<u16>,
+    /// Rerun-outcome winner per district.
+    pub rerun_winner: Vec<u16>,
+    /// `[outcome][party]` seats of the last iteration.
+    pub seats: Vec<u32>,
+    /// `[outcome]` vacant seats of the last iteration.
+    pub vacant: [u32; 2],
+    bloc_seats: Vec<u32>,
+    stolen: Vec<u32>,
+}
+
+impl Scratch {
+    /// Buffers sized for a prepared scenario.
+    pub fn new(p: &Prepared) -> Self {
+        let (np, nd) = (p.parties, p.districts);
+        Self {
+            nat: vec![0.0; np],
+            reg: vec![0.0; p.regions * np],
+            t_reg: vec![0.0; p.regions],
+            eta: vec![0.0; nd * np],
+            share: vec![0.0; np],
+            v: vec![0.0; np],
+            off: vec![0.0; np],
+            class: vec![FraudClass::Clean; nd],
+            clean_winner: vec![VACANT; nd],
+            annulled: vec![false; nd],
+            base_t: vec![0.0; nd],
+            winner: vec![VACANT; nd],
+            rerun_winner: vec![VACANT; nd],
+            seats: vec![0; 2 * np],
+            vacant: [0; 2],
+            bloc_seats: vec![0; 2 * p.blocs],
+            stolen: vec![0; np],
+        }
+    }
+}
+
+#[inline]
+fn normal<R: Rng + ?Sized>(rng: &mut R, sd: f64) -> f64 {
+    if sd > 0.0 {
+        let z: f64 = rng.sample(StandardNormal);
+        sd * z
+    } else {
+        0.0
+    }
+}
+
+/// A Bernoulli event that draws a uniform only when the outcome is uncertain.
+#[inline]
+fn chance<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        rng.random::<f64>() < p
+    }
+}
+
+fn by_class_chance<R: Rng + ?Sized>(rng: &mut R, probs: &ByClass, class: FraudClass) -> bool {
+    chance(rng, probs.get(class))
+}
+
+/// National and regional noise draws (vote intention or turnout share this shape).
+fn draw_party_noise<R: Rng + ?Sized>(
+    rng: &mut R,
+    national_sd: &[f64],
+    regional_sd: &[f64],
+    nat: &mut [f64],
+    reg: &mut [f64],
+) {
+    for (n, &sd) in nat.iter_mut().zip(national_sd) {
+        *n = normal(rng, sd);
+    }
+    let np = nat.len();
+    for row in reg.chunks_mut(np) {
+        for (r, &sd) in row.iter_mut().zip(regional_sd) {
+            *r = normal(rng, sd);
+        }
+    }
+}
+
+/// Run iteration with generator `rng` and add it to `h`.
+pub fn simulate<R: Rng + ?Sized>(
+    s: &Scenario,
+    p: &Prepared,
+    rng: &mut R,
+    sc: &mut Scratch,
+    h: &mut Histograms,
+) {
+    let np = p.parties;
+    let intention = p.baseline == Baseline::Intention;
+    draw_party_noise(
+        rng,
+        &s.noise.national,
+        &s.noise.regional,
+        &mut sc.nat,
+        &mut sc.reg,
+    );
+    let mut t_nat = 0.0;
+    if intention {
+        t_nat = normal(rng, s.turnout.national_sd);
+        for t in sc.t_reg.iter_mut() {
+            *t = normal(rng, s.turnout.regional_sd);
+        }
+    }
+    let b = s.fraud.beneficiary;
+    let mut any_annulled = false;
+
+    for d in 0..p.districts {
+        let r = p.region_of[d];
+        let n = p.electorate[d];
+        let standing = p.standing(d);
+        let eta = &mut sc.eta[d * np..(d + 1) * np];
+        let (fi, fe) = p.fraud_probs[d];
+        let class;
+        let (x, y);
+        let t_true;
+        let t_off;
+        if intention {
+            eta.copy_from_slice(&p.log_share[d * np..(d + 1) * np]);
+            for &q in standing {
+                let q = q as usize;
+                eta[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, s.noise.district[q]);
+            }
+            votes::softmax_into(eta, &mut sc.share);
+            let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
+            t_true = turnout::turnout(p.turnout_centre[d], noise);
+            let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
+            turnout::votes_into(
+                n,
+                p.table_turnout[d],
+                t_true,
+                &sc.share,
+                marginal,
+                &mut sc.v,
+            );
+            (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
+            let abstain = n * (1.0 - t_true);
+            match (class, b) {
+                (FraudClass::Clean, _) | (_, None) => {
+                    sc.off.copy_from_slice(&sc.v);
+                    t_off = t_true;
+                }
+                (_, Some(b)) => {
+                    fraud::official_into(&sc.v, abstain, b, x, y, &mut sc.off);
+                    t_off = fraud::official_turnout(t_true, x);
+                }
+            }
+            sc.base_t[d] = p.table_turnout[d];
+        } else {
+            t_off = p.table_turnout[d];
+            let s_off = &p.share[d * np..(d + 1) * np];
+            (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
+            match (class, b) {
+                (FraudClass::Clean, _) | (_, None) => {
+                    for (v, &so) in sc.v.iter_mut().zip(s_off) {
+                        *v = n * t_off * so;
+                    }
+                    t_true = t_off;
+                }
+                (_, Some(b)) => {
+                    let rec = inversion::invert_into(n, t_off, s_off, b, x, y, &mut sc.v);
+                    if !rec.feasible {
+                        h.infeasible[d] += 1;
+                    }
+                    t_true = rec.turnout;
+                }
+            }
+            for (o, &so) in sc.off.iter_mut().zip(s_off) {
+                *o = n * t_off * so;
+            }
+            let cast: f64 = sc.v.iter().sum();
+            let log_share = &p.log_share[d * np..(d + 1) * np];
+            for ((e, &v), &ls) in eta.iter_mut().zip(&sc.v).zip(log_share) {
+                *e = if cast <= 0.0 {
+                    ls
+                } else if v > 0.0 && ls > f64::NEG_INFINITY {
+                    (v / cast).ln()
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+            for &q in standing {
+                let q = q as usize;
+                eta[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, s.noise.district[q]);
+            }
+            sc.base_t[d] = t_true;
+        }
+        sc.class[d] = class;
+
+        // Recount: undo stealing, keep stuffing.
+        let recounted = s.recount_districts[d] || by_class_chance(rng, &s.recount_detect, class);
+        if recounted {
+            h.recounted[d] += 1;
+            if let (Some(b), true) = (b, class != FraudClass::Clean) {
+                let abstain = n * (1.0 - t_true);
+                recount::recount_into(&sc.v, abstain, b, x, &mut sc.off);
+            }
+        }
+
+        let valid = s.min_turnout.is_none_or(|m| t_off >= m);
+        sc.winner[d] = match (valid, tally::plurality_winner(&sc.off)) {
+            (true, Some(w)) => w as u16,
+            _ => VACANT,
+        };
+        sc.clean_winner[d] = tally::plurality_winner(&sc.v).map_or(VACANT, |w| w as u16);
+
+        if let Some(b) = b {
+            if p.share[d * np + b] > 0.0 {
+                let cast: f64 = sc.off.iter().sum();
+                if cast > 0.0 {
+                    let tb = fingerprint_bin(t_off);
+                    let sb = fingerprint_bin(sc.off[b] / cast);
+                    h.fingerprint[tb * FINGERPRINT_BINS + sb] += 1;
+                }
+            }
+        }
+
+        let annulled = s.rerun.forced[d]
+            || !valid
+            || rerun::rules_annul(&s.rerun.rules, t_off, &sc.off)
+            || by_class_chance(rng, &s.rerun.annul, class);
+        sc.annulled[d] = annulled;
+        any_annulled |= annulled;
+    }
+
+    if any_annulled {
+        run_reruns(s, p, rng, sc, h);
+    } else {
+        sc.rerun_winner.copy_from_slice(&sc.winner);
+    }
+    record(p, sc, h);
+}
+
+/// Hold a new election in every annulled district (MODEL.md "Rerun").
+fn run_reruns<R: Rng + ?Sized>(
+    s: &Scenario,
+    p: &Prepared,
+    rng: &mut R,
+    sc: &mut Scratch,
+    h: &mut Histograms,
+) {
+    let np = p.parties;
+    let rr = &s.rerun;
+    draw_party_noise(
+        rng,
+        &rr.noise.national,
+        &rr.noise.regional,
+        &mut sc.nat,
+        &mut sc.reg,
+    );
+    let t_nat = normal(rng, rr.turnout.national_sd);
+    for t in sc.t_reg.iter_mut() {
+        *t = normal(rng, rr.turnout.regional_sd);
+    }
+    let b = rr.fraud.beneficiary;
+    for d in 0..p.districts {
+        if !sc.annulled[d] {
+            sc.rerun_winner[d] = sc.winner[d];
+            continue;
+        }
+        h.annulled[d] += 1;
+        let r = p.region_of[d];
+        let n = p.electorate[d];
+        // Start from the first round's true intention, plus fresh rerun noise.
+        for q in 0..np {
+            sc.share[q] = sc.eta[d * np + q];
+        }
+        for &q in p.standing(d) {
+            let q = q as usize;
+            sc.share[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, rr.noise.district[q]);
+        }
+        // softmax in place needs a copy of eta: reuse `off` as the eta buffer.
+        sc.off.copy_from_slice(&sc.share);
+        votes::softmax_into(&sc.off, &mut sc.share);
+        let t_start = sc.base_t[d];
+        let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
+        let t_r = turnout::turnout(
+            centre,
+            t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd),
+        );
+        let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
+        turnout::votes_into(n, t_start, t_r, &sc.share, marginal, &mut sc.v);
+        rerun::apply_boycott(&mut sc.v, &rr.boycott);
+        let cast: f64 = sc.v.iter().sum();
+        let t_eff = (cast / n).min(1.0);
+        let abstain = (n - cast).max(0.0);
+        let (fi, fe) = p.rerun_fraud_probs[d];
+        let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
+        let t_off = match (class, b) {
+            (FraudClass::Clean, _) | (_, None) => {
+                sc.off.copy_from_slice(&sc.v);
+                t_eff
+            }
+            (_, Some(b)) => {
+                fraud::official_into(&sc.v, abstain, b, x, y, &mut sc.off);
+                fraud::official_turnout(t_eff, x)
+            }
+        };
+        let valid = s.min_turnout.is_none_or(|m| t_off >= m);
+        sc.rerun_winner[d] = match (valid, tally::plurality_winner(&sc.off)) {
+            (true, Some(w)) => w as u16,
+            _ => VACANT,
+        };
+    }
+}
+
+/// Add the iteration's seats to the histograms.
+fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
+    let (np, nd) = (p.parties, p.districts);
+    sc.seats.iter_mut().for_each(|x| *x = 0);
+    sc.bloc_seats.iter_mut().for_each(|x| *x = 0);
+    sc.stolen.iter_mut().for_each(|x| *x = 0);
+    sc.vacant = [0, 0];
+    for d in 0..nd {
+        for (o, w) in [(0usize, sc.winner[d]), (1, sc.rerun_winner[d])] {
+            if w == VACANT {
+                sc.vacant[o] += 1;
+            } else {
+                let w = w as usize;
+                sc.seats[o * np + w] += 1;
+                h.district_wins[(o * nd + d) * np + w] += 1;
+            }
+        }
+        let w = sc.winner[d];
+        if w != VACANT && w != sc.clean_winner[d] {
+            sc.stolen[w as usize] += 1;
+        }
+    }
+    let n1 = nd + 1;
+    let w = 2 * nd + 1;
+    for o in 0..2 {
+        for q in 0..np {
+            let seats = sc.seats[o * np + q];
+            h.party_seats[(o * np + q) * n1 + seats as usize] += 1;
+            sc.bloc_seats[o * p.blocs + p.bloc_of[q]] += seats;
+        }
+        for bl in 0..p.blocs {
+            h.bloc_seats[(o * p.blocs + bl) * n1 + sc.bloc_seats[o * p.blocs + bl] as usize] += 1;
+        }
+        h.vacant[o * n1 + sc.vacant[o] as usize] += 1;
+    }
+    let mut total_stolen = 0;
+    for q in 0..np {
+        let change = sc.seats[np + q] as i64 - sc.seats[q] as i64;
+        h.party_effect[q * w + (change + nd as i64) as usize] += 1;
+        h.stolen[q * n1 + sc.stolen[q] as usize] += 1;
+        total_stolen += sc.stolen[q];
+    }
+    h.stolen[np * n1 + total_stolen as usize] += 1;
+    for bl in 0..p.blocs {
+        let change = sc.bloc_seats[p.blocs + bl] as i64 - sc.bloc_seats[bl] as i64;
+        h.bloc_effect[bl * w + (change + nd as i64) as usize] += 1;
+    }
+    h.iterations += 1;
+}

@@ -1,0 +1,122 @@
+//! Everything about a scenario that does not change between iterations, laid out flat so
+//! the hot loop reads it without indirection.
+
+use crate::model::{turnout, votes};
+use crate::scenario::{Baseline, FraudModel, Scenario};
+
+/// A scenario compiled for the engine.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Parties P.
+    pub parties: usize,
+    /// Regions R.
+    pub regions: usize,
+    /// Districts D.
+    pub districts: usize,
+    /// Bloc of each party.
+    pub bloc_of: Vec<usize>,
+    /// Blocs B.
+    pub blocs: usize,
+    /// Region of each district.
+    pub region_of: Vec<usize>,
+    /// Electorate N of each district.
+    pub electorate: Vec<f64>,
+    /// Table turnout (T0, or official T' in the official baseline).
+    pub table_turnout: Vec<f64>,
+    /// `[d][p]` ln of table shares (`-inf` where not standing).
+    pub log_share: Vec<f64>,
+    /// `[d][p]` table shares.
+    pub share: Vec<f64>,
+    /// Parties standing in each district, as indices (flattened with `standing_start`).
+    pub standing: Vec<u16>,
+    /// Start of each district's slice of `standing` (length D + 1).
+    pub standing_start: Vec<usize>,
+    /// First-round turnout centre `clamp(T0 + shift)` per district.
+    pub turnout_centre: Vec<f64>,
+    /// First-round marginal shares `[d][p]` per district, if any.
+    pub marginal: Option<Vec<Option<Vec<f64>>>>,
+    /// Rerun marginal shares per district, if any.
+    pub rerun_marginal: Option<Vec<Option<Vec<f64>>>>,
+    /// (f_i, f_e) per district for the first round (0 where the beneficiary does not stand).
+    pub fraud_probs: Vec<(f64, f64)>,
+    /// (f_i, f_e) per district for reruns.
+    pub rerun_fraud_probs: Vec<(f64, f64)>,
+    /// The intention or official baseline.
+    pub baseline: Baseline,
+}
+
+impl Prepared {
+    /// Compile a validated scenario.
+    pub fn new(s: &Scenario) -> Self {
+        let p_count = s.parties.len();
+        let mut log_share = Vec::with_capacity(s.districts.len() * p_count);
+        let mut share = Vec::with_capacity(s.districts.len() * p_count);
+        let mut standing = Vec::new();
+        let mut standing_start = vec![0];
+        for d in &s.districts {
+            log_share.extend(votes::log_shares(&d.shares));
+            share.extend(&d.shares);
+            standing.extend((0..p_count).filter(|&p| d.stands(p)).map(|p| p as u16));
+            standing_start.push(standing.len());
+        }
+        let marginal_for = |m: &Option<Vec<f64>>| {
+            m.as_ref().map(|m| {
+                s.districts
+                    .iter()
+                    .map(|d| turnout::district_marginal(m, &d.shares))
+                    .collect()
+            })
+        };
+        let probs = |f: &FraudModel, table_override: bool| -> Vec<(f64, f64)> {
+            s.districts
+                .iter()
+                .map(|d| match f.beneficiary {
+                    Some(b) if d.stands(b) => {
+                        if table_override {
+                            (
+                                d.fraud_incremental.unwrap_or(f.incremental),
+                                d.fraud_extreme.unwrap_or(f.extreme),
+                            )
+                        } else {
+                            (f.incremental, f.extreme)
+                        }
+                    }
+                    _ => (0.0, 0.0),
+                })
+                .collect()
+        };
+        Self {
+            parties: p_count,
+            regions: s.regions.len(),
+            districts: s.districts.len(),
+            bloc_of: s.parties.iter().map(|p| p.bloc).collect(),
+            blocs: s.blocs.len(),
+            region_of: s.districts.iter().map(|d| d.region).collect(),
+            electorate: s.districts.iter().map(|d| d.electorate).collect(),
+            table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
+            log_share,
+            share,
+            standing,
+            standing_start,
+            turnout_centre: s
+                .districts
+                .iter()
+                .map(|d| turnout::shifted(d.turnout, s.turnout.shift_pp))
+                .collect(),
+            marginal: marginal_for(&s.turnout.marginal),
+            rerun_marginal: marginal_for(&s.rerun.turnout.marginal),
+            fraud_probs: probs(&s.fraud, true),
+            rerun_fraud_probs: match s.rerun.fraud.beneficiary {
+                // A beneficiary that boycotts the rerun cannot gain from its fraud.
+                Some(b) if s.rerun.boycott[b] => vec![(0.0, 0.0); s.districts.len()],
+                _ => probs(&s.rerun.fraud, false),
+            },
+            baseline: s.baseline,
+        }
+    }
+
+    /// Indices of the parties standing in district `d`.
+    pub fn standing(&self, d: usize) -> &[u16] {
+        &self.standing[self.standing_start[d]..self.standing_start[d + 1]]
+    }
+}

@@ -1,0 +1,169 @@
+//! Step 4: fraud (Klimek et al. 2012, PNAS; Mebane's three-class mixture).
+//!
+//! A district is extreme with probability f_e, incremental with f_i, clean otherwise.
+//! Incremental: x ~ TN(stuffing), y ~ TN(stealing) or y = x^alpha. Extreme: x ~ TN(extreme),
+//! y = x. Official votes: `V'[b] = V[b] + x*A + y*sum_{p!=b} V[p]`, `V'[p] = (1-y) V[p]`;
+//! official turnout `T' = T + x(1 - T)`.
+
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+use crate::scenario::{FraudClass, FraudModel, TruncNormal};
+
+/// The class of a district from one uniform draw `u` in [0, 1):
+/// `u < f_e` is extreme, `u < f_e + f_i` incremental, otherwise clean.
+pub fn class_from_uniform(u: f64, incremental: f64, extreme: f64) -> FraudClass {
+    if u < extreme {
+        FraudClass::Extreme
+    } else if u < extreme + incremental {
+        FraudClass::Incremental
+    } else {
+        FraudClass::Clean
+    }
+}
+
+/// A normal truncated to [0, 1], by redrawing until inside; sd 0 gives the mean exactly.
+/// Validation keeps the mean in [0, 1] and sd <= 1, so acceptance is at least 34%.
+pub fn trunc_normal<R: Rng + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
+    if tn.sd == 0.0 {
+        return tn.mean;
+    }
+    loop {
+        let z: f64 = rng.sample(StandardNormal);
+        let x = tn.mean + tn.sd * z;
+        if (0.0..=1.0).contains(&x) {
+            return x;
+        }
+    }
+}
+
+/// Stuffing x and stealing y for a district of `class` (both 0 when clean).
+pub fn draw_intensity<R: Rng + ?Sized>(
+    rng: &mut R,
+    model: &FraudModel,
+    class: FraudClass,
+) -> (f64, f64) {
+    match class {
+        FraudClass::Clean => (0.0, 0.0),
+        FraudClass::Incremental => {
+            let x = trunc_normal(rng, model.stuffing);
+            let y = match model.alpha {
+                Some(alpha) => x.powf(alpha),
+                None => trunc_normal(rng, model.stealing),
+            };
+            (x, y)
+        }
+        FraudClass::Extreme => {
+            let x = trunc_normal(rng, model.extreme_intensity);
+            (x, x)
+        }
+    }
+}
+
+/// Draw a district's class and intensities: one uniform, then only what the class needs.
+pub fn draw<R: Rng + ?Sized>(
+    rng: &mut R,
+    model: &FraudModel,
+    incremental: f64,
+    extreme: f64,
+) -> (FraudClass, f64, f64) {
+    if incremental == 0.0 && extreme == 0.0 {
+        return (FraudClass::Clean, 0.0, 0.0);
+    }
+    let u: f64 = rng.random();
+    let class = class_from_uniform(u, incremental, extreme);
+    let (x, y) = draw_intensity(rng, model, class);
+    (class, x, y)
+}
+
+/// Official votes from true votes `v`, non-voters `abstain`, beneficiary `b`.
+pub fn official_into(v: &[f64], abstain: f64, b: usize, x: f64, y: f64, out: &mut [f64]) {
+    let others: f64 = v
+        .iter()
+        .enumerate()
+        .filter(|&(p, _)| p != b)
+        .map(|(_, &x)| x)
+        .sum();
+    for (p, (o, &vp)) in out.iter_mut().zip(v).enumerate() {
+        *o = if p == b {
+            vp + x * abstain + y * others
+        } else {
+            (1.0 - y) * vp
+        };
+    }
+}
+
+/// `T' = T + x (1 - T)`.
+pub fn official_turnout(t: f64, x: f64) -> f64 {
+    t + x * (1.0 - t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn official_votes_follow_the_formula() {
+        let v = [300.0, 200.0, 100.0];
+        let mut out = [0.0; 3];
+        official_into(&v, 400.0, 0, 0.1, 0.2, &mut out);
+        assert!((out[0] - (300.0 + 40.0 + 0.2 * 300.0)).abs() < 1e-9);
+        assert!((out[1] - 160.0).abs() < 1e-9 && (out[2] - 80.0).abs() < 1e-9);
+        // Votes added equal ballots stuffed: x*A.
+        let added: f64 = out.iter().sum::<f64>() - v.iter().sum::<f64>();
+        assert!((added - 40.0).abs() < 1e-9);
+        assert!((official_turnout(0.6, 0.1) - 0.64).abs() < 1e-12);
+    }
+
+    #[test]
+    fn classes_partition_the_unit_interval() {
+        assert_eq!(class_from_uniform(0.04, 0.3, 0.05), FraudClass::Extreme);
+        assert_eq!(class_from_uniform(0.05, 0.3, 0.05), FraudClass::Incremental);
+        assert_eq!(
+            class_from_uniform(0.349, 0.3, 0.05),
+            FraudClass::Incremental
+        );
+        assert_eq!(class_from_uniform(0.35, 0.3, 0.05), FraudClass::Clean);
+    }
+
+    #[test]
+    fn truncated_normal_stays_inside_with_the_right_mean() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        // Klimek's stuffing: TN(0, 0.1) on [0,1] is |N(0, 0.1)|: mean 0.1*sqrt(2/pi).
+        let n = 200_000;
+        let mut sum = 0.0;
+        for _ in 0..n {
+            let x = trunc_normal(&mut rng, TruncNormal { mean: 0.0, sd: 0.1 });
+            assert!((0.0..=1.0).contains(&x));
+            sum += x;
+        }
+        let expected = 0.1 * (2.0 / std::f64::consts::PI).sqrt();
+        // sd of |N| is 0.1*sqrt(1-2/pi) ~ 0.06; MC error ~ 1.3e-4.
+        assert!(
+            (sum / n as f64 - expected).abs() < 6e-4,
+            "{}",
+            sum / n as f64
+        );
+        // Extreme: 1 - |N(0, 0.075)|.
+        let mut sum = 0.0;
+        for _ in 0..n {
+            let x = trunc_normal(
+                &mut rng,
+                TruncNormal {
+                    mean: 1.0,
+                    sd: 0.075,
+                },
+            );
+            assert!((0.0..=1.0).contains(&x));
+            sum += x;
+        }
+        let expected = 1.0 - 0.075 * (2.0 / std::f64::consts::PI).sqrt();
+        assert!((sum / n as f64 - expected).abs() < 5e-4);
+        assert_eq!(
+            trunc_normal(&mut rng, TruncNormal { mean: 0.3, sd: 0.0 }),
+            0.3
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! The districts table: one CSV row per single-member district.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::raw::{Baseline, ShareFormat};
+use super::District;
+use crate::error::{InputError, Location};
+
+/// Largest table seatsim accepts; beyond this a typo is likelier than a real chamber.
+pub const MAX_DISTRICTS: usize = 10_000;
+
+/// A loaded table.
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    /// Districts in table order.
+    pub districts: Vec<District>,
+    /// Region names in order of first appearance.
+    pub regions: Vec<String>,
+    /// Columns seatsim ignores.
+    pub extra_columns: Vec<String>,
+}
+
+/// How far a row of fractions may sum from 1 before it is an error (spreadsheet rounding).
+const SHARE_SUM_TOLERANCE: f64 = 0.02;
+
+struct Columns {
+    district: usize,
+    name: Option<usize>,
+    region: Option<usize>,
+    electorate: usize,
+    turnout: Option<usize>,
+    parties: Vec<usize>,
+    fraud_incremental: Option<usize>,
+    fraud_extreme: Option<usize>,
+}
+
+fn find(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h == name)
+}
+
+fn columns(
+    path: &Path,
+    header: &[String],
+    party_ids: &[String],
+    format: ShareFormat,
+) -> Result<(Columns, Vec<String>), InputError> {
+    let missing = |col: &str, why: &str| {
+        InputError::at(
+            path,
+            Location::Line(1),
+            col,
+            format!(
+                "the header has no `{col}` column ({why}); it has: {}",
+                header.join(", ")
+            ),
+        )
+    };
+    let mut seen = HashSet::new();
+    for h in header {
+        if !h.is_empty() && !seen.insert(h) {
+            return Err(InputError::at(
+                path,
+                Location::Line(1),
+                h.clone(),
+                "this column appears twice in the header",
+            ));
+        }
+    }
+    let district = find(header, "district").ok_or_else(|| missing("district", "district ids"))?;
+    let electorate =
+        find(header, "electorate").ok_or_else(|| missing("electorate", "registered voters"))?;
+    let turnout = find(header, "turnout");
+    if turnout.is_none() && format == ShareFormat::Fraction {
+        return Err(missing("turnout", "turnout as a fraction 0..1"));
+    }
+    let mut parties = Vec::with_capacity(party_ids.len());
+    for id in party_ids {
+        match find(header, id) {
+            Some(i) => parties.push(i),
+            None => {
+                let hint = header
+                    .iter()
+                    .find(|h| h.eq_ignore_ascii_case(id))
+                    .map(|h| format!(" (found `{h}`: party ids are case-sensitive)"))
+                    .unwrap_or_default();
+                return Err(InputError::at(
+                    path,
+                    Location::Line(1),
+                    id.clone(),
+                    format!(
+                        "the header has no column for party `{id}`{hint}; every [[party]] id needs one"
+                    ),
+                ));
+            }
+        }
+    }
+    let cols = Columns {
+        district,
+        name: find(header, "name"),
+        region: find(header, "region"),
+        electorate,
+        turnout,
+        parties,
+        fraud_incremental: find(header, "fraud_incremental"),
+        fraud_extreme: find(header, "fraud_extreme"),
+    };
+    let used: HashSet<usize> = [
+        Some(cols.district),
+        cols.name,
+        cols.region,
+        Some(cols.electorate),
+        cols.turnout,
+        cols.fraud_incremental,
+        cols.fraud_extreme,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(cols.parties.iter().copied())
+    .collect();
+    let extra = header
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, h)| h.clone())
+        .collect();
+    Ok((cols, extra))
+}
+
+/// A number cell: `None` when blank.
+fn number(cell: &str) -> Result<Option<f64>, String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let cleaned: String = t.chars().filter(|c| *c != '_').collect();
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Err(format!("`{t}` is not a finite number")),
+        Err(_) => Err(format!("`{t}` is not a number")),
+    }
+}
+
+/// Parse and check the table.
+pub fn load_table(
+    path: &Path,
+    bytes: &[u8],
+    party_ids: &[String],
+    format: ShareFormat,
+    baseline: Baseline,
+) -> Result<TableInfo, InputError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(InputError::file(
+            path,
+            "the districts table is not UTF-8 text (save it as CSV UTF-8)",
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(|h| h.is_empty()) {
+        return Err(InputError::file(path, "the table is empty (no header row)"));
+    }
+    let header_line = reader.position().line().max(1) as usize;
+    let (cols, extra_columns) = columns(path, &header, party_ids, format).map_err(|mut e| {
+        e.location = Location::Line(header_line);
+        e
+    })?;
+
+    let mut districts = Vec::new();
+    let mut regions: Vec<String> = Vec::new();
+    let mut ids = HashSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            InputError::at(
+                path,
+                Location::Line(line),
+                "",
+                format!("malformed CSV: {e}"),
+            )
+        })?;
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            return Err(InputError::at(
+                path,
+                Location::Line(line),
+                "",
+                format!(
+                    "this row has {} fields but the header has {} (a stray comma, or an unquoted comma inside a name?)",
+                    record.len(),
+                    header.len()
+                ),
+            ));
+        }
+        let id = record.get(cols.district).unwrap_or("").trim().to_string();
+        let at = |field: &str, msg: String| {
+            InputError::at(
+                path,
+                Location::Row {
+                    line,
+                    district: (!id.is_empty()).then(|| id.clone()),
+                },
+                field,
+                msg,
+            )
+        };
+        if id.is_empty() {
+            return Err(at("district", "the district id is blank".into()));
+        }
+        if !ids.insert(id.clone()) {
+            return Err(at(
+                "district",
+                format!("district id `{id}` appears more than once"),
+            ));
+        }
+        if districts.len() >= MAX_DISTRICTS {
+            return Err(at(
+                "district",
+                format!(
+                    "the table has more than {MAX_DISTRICTS} districts, the most seatsim accepts"
+                ),
+            ));
+        }
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let num = |col: &str, i: usize| number(cell(i)).map_err(|m| at(col, m));
+
+        let electorate = num("electorate", cols.electorate)?
+            .ok_or_else(|| at("electorate", "blank; registered voters are required".into()))?;
+        if !(electorate > 0.0 && electorate <= 1e9) {
+            return Err(at(
+                "electorate",
+                format!(
+                    "{electorate} is not a positive number of registered voters (at most 10^9)"
+                ),
+            ));
+        }
+
+        let mut values = vec![0.0; party_ids.len()];
+        for (p, &c) in cols.parties.iter().enumerate() {
+            let v = num(&party_ids[p], c)?.unwrap_or(0.0);
+            if v < 0.0 {
+                return Err(at(
+                    &party_ids[p],
+                    format!("{v} is negative; use a blank or 0 where the party does not stand"),
+                ));
+            }
+            values[p] = v;
+        }
+        let total: f64 = values.iter().sum();
+        if total <= 0.0 {
+            return Err(at(
+                &party_ids.join("/"),
+                "no party stands here (every party cell is blank or 0)".into(),
+            ));
+        }
+
+        let turnout_cell = match cols.turnout {
+            Some(c) => num("turnout", c)?,
+            None => None,
+        };
+        let (shares, turnout) = match format {
+            ShareFormat::Fraction => {
+                if values.iter().any(|&v| v > 1.0) {
+                    return Err(at(
+                        &party_ids.join("/"),
+                        "a vote share is above 1; with shares = \"fraction\" write 47% as 0.47 (or set shares = \"votes\" for counts)".into(),
+                    ));
+                }
+                if (total - 1.0).abs() > SHARE_SUM_TOLERANCE {
+                    return Err(at(
+                        &party_ids.join("/"),
+                        format!("the vote shares sum to {total:.4}, not 1 (within {SHARE_SUM_TOLERANCE})"),
+                    ));
+                }
+                let t = turnout_cell
+                    .ok_or_else(|| at("turnout", "blank; turnout is required".into()))?;
+                (values.iter().map(|v| v / total).collect::<Vec<_>>(), t)
+            }
+            ShareFormat::Votes => {
+                let t = turnout_cell.unwrap_or(total / electorate);
+                if total > electorate * 1.000_001 {
+                    return Err(at(
+                        "electorate",
+                        format!(
+                            "{total} votes were cast but only {electorate} voters are registered"
+                        ),
+                    ));
+                }
+                (values.iter().map(|v| v / total).collect::<Vec<_>>(), t)
+            }
+        };
+        if !(0.0..=1.0).contains(&turnout) {
+            let hint = if turnout > 1.0 && turnout <= 100.0 {
+                format!(" (write {turnout}% as {:.3})", turnout / 100.0)
+            } else {
+                String::new()
+            };
+            return Err(at(
+                "turnout",
+                format!("{turnout} is not between 0 and 1{hint}"),
+            ));
+        }
+        if baseline == Baseline::Official && turnout <= 0.0 {
+            return Err(at(
+                "turnout",
+                "official turnout must be above 0 to recover the clean vote".into(),
+            ));
+        }
+
+        let prob = |col: &str, i: Option<usize>| -> Result<Option<f64>, InputError> {
+            let Some(i) = i else { return Ok(None) };
+            let v = num(col, i)?;
+            if let Some(v) = v {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(at(col, format!("{v} is not a probability between 0 and 1")));
+                }
+            }
+            Ok(v)
+        };
+        let fraud_incremental = prob("fraud_incremental", cols.fraud_incremental)?;
+        let fraud_extreme = prob("fraud_extreme", cols.fraud_extreme)?;
+        if fraud_incremental.unwrap_or(0.0) + fraud_extreme.unwrap_or(0.0) > 1.0 + 1e-12 {
+            return Err(at(
+                "fraud_extreme",
+                "fraud_incremental + fraud_extreme is above 1".into(),
+            ));
+        }
+
+        let region_name = cols
+            .region
+            .map(|c| cell(c).trim().to_string())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "(no region)".to_string());
+        let region = match regions.iter().position(|r| *r == region_name) {
+            Some(r) => r,
+            None => {
+                regions.push(region_name);
+                regions.len() - 1
+            }
+        };
+        let name = cols
+            .name
+            .map(|c| cell(c).trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.clone());
+        districts.push(District {
+            id: id.clone(),
+            name,
+            region,
+            electorate,
+            turnout,
+            shares,
+            fraud_incremental,
+            fraud_extreme,
+        });
+    }
+    if districts.is_empty() {
+        return Err(InputError::file(
+            path,
+            "the table has a header but no districts",
+        ));
+    }
+    Ok(TableInfo {
+        districts,
+        regions,
+        extra_columns,
+    })
+}

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod forensics;
 pub mod model;
 pub mod report;
 pub mod scenario;
@@ -31,6 +32,7 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::Run(a) => commands::run::run(a),
         cli::Command::Validate(a) => commands::validate::run(a),
         cli::Command::New(a) => commands::new::run(a),
+        cli::Command::Forensics(a) => commands::forensics::run(a),
     }
 }
 

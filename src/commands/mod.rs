@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes parsed arguments and returns a `Result`.
 
+pub mod forensics;
 pub mod new;
 pub mod run;
 pub mod validate;

@@ -2,3 +2,4 @@
 //! `seatsim` binary.
 
 mod common;
+mod forensics;

@@ -57,10 +57,7 @@ pub fn run(args: &ForensicsArgs) -> Result<()> {
         sha256: crate::scenario::sha256_hex(&bytes),
     };
     let text = report::text(&analysis, &table, &source);
-    out.stage(
-        "forensics.json",
-        &report::json(&analysis, &table, &source),
-    )?;
+    out.stage("forensics.json", &report::json(&analysis, &table, &source))?;
     out.stage("forensics.txt", text.as_bytes())?;
     let fingerprint = pool.install(|| report::fingerprint_csv(&analysis));
     out.stage("fingerprint.csv", &fingerprint)?;

@@ -150,7 +150,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let mut seen = HashSet::new();
     for h in &header {
         if !h.is_empty() && !seen.insert(h) {
-            return Err(header_err(h, "this column appears twice in the header".into()));
+            return Err(header_err(
+                h,
+                "this column appears twice in the header".into(),
+            ));
         }
     }
     let find = |name: &str| header.iter().position(|h| h == name);
@@ -200,7 +203,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            InputError::at(path, Location::Line(line), "", format!("malformed CSV: {e}"))
+            InputError::at(
+                path,
+                Location::Line(line),
+                "",
+                format!("malformed CSV: {e}"),
+            )
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -232,7 +240,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             return Err(at(&header[id_col], "the id is blank".into()));
         }
         if !ids.insert(id.clone()) {
-            return Err(at(&header[id_col], format!("id `{id}` appears more than once")));
+            return Err(at(
+                &header[id_col],
+                format!("id `{id}` appears more than once"),
+            ));
         }
         if rows.len() >= MAX_ROWS {
             return Err(at("", format!("more than {MAX_ROWS} rows")));
@@ -336,7 +347,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             if (total - 1.0).abs() > SHARE_SUM_TOLERANCE {
                 return Err(at(
                     &parties.join("/"),
-                    format!("the vote shares sum to {total:.4}, not 1 (within {SHARE_SUM_TOLERANCE})"),
+                    format!(
+                        "the vote shares sum to {total:.4}, not 1 (within {SHARE_SUM_TOLERANCE})"
+                    ),
                 ));
             }
             r.turnout.ok_or_else(|| {

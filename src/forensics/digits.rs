@@ -112,12 +112,7 @@ fn chi_square(counts: &[usize; 10], n: usize) -> f64 {
 }
 
 /// Both tests for one party's counts. `None` for a test with fewer than 10 usable counts.
-pub fn tests_for(
-    party: &str,
-    counts: &[f64],
-    replicates: usize,
-    seed: u64,
-) -> Vec<DigitTest> {
+pub fn tests_for(party: &str, counts: &[f64], replicates: usize, seed: u64) -> Vec<DigitTest> {
     let ints: Vec<u64> = counts
         .iter()
         .filter(|v| v.is_finite() && **v >= 0.0)

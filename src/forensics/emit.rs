@@ -60,7 +60,11 @@ fn rows(table: &Table) -> Result<Vec<Row>> {
             None => {
                 index.insert(key.clone(), out.len());
                 out.push(Row {
-                    name: if aggregate { key.clone() } else { u.name.clone() },
+                    name: if aggregate {
+                        key.clone()
+                    } else {
+                        u.name.clone()
+                    },
                     id: key,
                     region: u.region.clone(),
                     electorate: n,
@@ -149,7 +153,11 @@ fn scenario_toml(a: &Analysis, table: &Table, source: &Source, districts: &str) 
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "official".into());
-    let _ = writeln!(s, "name = {}", toml_string(&format!("{stem} (fitted fraud prior)")));
+    let _ = writeln!(
+        s,
+        "name = {}",
+        toml_string(&format!("{stem} (fitted fraud prior)"))
+    );
     let _ = writeln!(s, "districts = {}", toml_string(districts));
     s.push_str("baseline = \"official\"\nshares = \"fraction\"\nseat_rule = \"plurality\"\n");
     let _ = writeln!(s, "seed = {}\niterations = 10000\n", a.options.seed);
@@ -173,11 +181,11 @@ fn scenario_toml(a: &Analysis, table: &Table, source: &Source, districts: &str) 
         "beneficiary = {}",
         toml_string(&table.parties[a.beneficiary])
     );
-    let _ = writeln!(s, "incremental = {:?}{}", p.incremental, ci(0));
-    let _ = writeln!(s, "extreme = {:?}{}", p.extreme, ci(1));
+    let _ = writeln!(s, "incremental = {:.4}{}", p.incremental, ci(0));
+    let _ = writeln!(s, "extreme = {:.4}{}", p.extreme, ci(1));
     let _ = writeln!(s, "stuffing_mean = 0.0");
-    let _ = writeln!(s, "stuffing_sd = {:?}{}", p.stuffing_sd, ci(2));
-    let _ = writeln!(s, "alpha = {:?}{}", p.alpha, ci(3));
+    let _ = writeln!(s, "stuffing_sd = {:.4}{}", p.stuffing_sd, ci(2));
+    let _ = writeln!(s, "alpha = {:.3}{}", p.alpha, ci(3));
     let _ = writeln!(s, "extreme_mean = {:?}", EXTREME.mean);
     let _ = writeln!(s, "extreme_sd = {:?}", EXTREME.sd);
     s

@@ -33,7 +33,7 @@ pub struct Options {
     pub max_evals: usize,
     /// Bootstrap replicates (0: no intervals).
     pub bootstrap: usize,
-    /// Most objective evaluations of each bootstrap refit (it starts at the fitted point).
+    /// Most objective evaluations of each bootstrap refit.
     pub bootstrap_evals: usize,
     /// Null samples per digit test.
     pub digit_replicates: usize,
@@ -44,9 +44,9 @@ impl Default for Options {
         Self {
             seed: 2012,
             sim_units: 20_000,
-            max_evals: 1200,
+            max_evals: 800,
             bootstrap: 50,
-            bootstrap_evals: 250,
+            bootstrap_evals: 800,
             digit_replicates: 2000,
         }
     }

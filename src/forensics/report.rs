@@ -73,7 +73,6 @@ pub fn json(a: &Analysis, table: &Table, source: &Source) -> Vec<u8> {
             "bootstrap_evals": a.options.bootstrap_evals,
             "digit_replicates": a.options.digit_replicates,
             "histogram_bins_2d": fit::BINS_2D,
-            "histogram_bins_1d": fit::BINS_1D,
         },
         "observed": {
             "mean_turnout": a.points.iter().map(|p| p.0).sum::<f64>() / n,
@@ -234,18 +233,18 @@ fn histogram(points: &[(f64, f64)]) -> Vec<f64> {
 
 /// Simulated fingerprints of the fitted and the fair model (as many points as `n`, at least
 /// 10,000 so the picture is smooth).
-pub fn model_points(p: &Params, n: usize, seed: u64) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+pub fn model_points(p: &Params, n: usize, seed: u64) -> [Vec<(f64, f64)>; 2] {
     let n = n.max(10_000);
-    (
+    [
         fit::simulate(p, n, seed ^ 0xF17),
         fit::simulate(&p.fair(), n, seed ^ 0xFA1),
-    )
+    ]
 }
 
 /// `fingerprint.csv`: `panel,turnout_low,share_low,proportion` on a 40 x 40 grid for the
 /// observed, fitted and fair panels (zero cells included), for charts and own analysis.
 pub fn fingerprint_csv(a: &Analysis) -> Vec<u8> {
-    let (fitted, fair) = model_points(&a.fit.params, a.points.len(), a.options.seed);
+    let [fitted, fair] = model_points(&a.fit.params, a.points.len(), a.options.seed);
     let mut out = String::from("panel,turnout_low,share_low,proportion\n");
     let bins = FINGERPRINT_BINS;
     for (panel, pts) in [

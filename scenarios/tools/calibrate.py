@@ -229,6 +229,10 @@ def summarise(name, seats, ids, blocs):
     cols = list(zip(*seats))
     line = "    party " + "  ".join(f"{ids[p]} {statistics.median(cols[p]):g} ({statistics.fmean(cols[p]):.1f})" for p in range(len(ids)))
     print(line)
+    n = sum(seats[0])
+    maj = n // 2 + 1
+    print(f"    P(majority >= {maj}) " + "  ".join(
+        f"{ids[p]} {sum(1 for v in cols[p] if v >= maj) / len(cols[p]):.3f}" for p in range(len(ids))))
     bl = {}
     for p, bn in enumerate(blocs):
         bl.setdefault(bn, []).append(p)

@@ -305,6 +305,7 @@ pub fn simulate<R: Rng + ?Sized>(
 }
 
 /// Hold a new election in every annulled district (MODEL.md "Rerun").
+#[inline(never)]
 fn run_reruns<R: Rng + ?Sized>(
     s: &Scenario,
     p: &Prepared,
@@ -378,6 +379,7 @@ fn run_reruns<R: Rng + ?Sized>(
 }
 
 /// Add the iteration's seats to the histograms.
+#[inline(never)]
 fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
     let (np, nd) = (p.parties, p.districts);
     sc.seats.iter_mut().for_each(|x| *x = 0);

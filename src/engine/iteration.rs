@@ -236,7 +236,7 @@ pub fn simulate<R: Rng + ?Sized>(
                 *e = if cast <= 0.0 {
                     ls
                 } else if v > 0.0 && ls > f64::NEG_INFINITY {
-                    libm::log(v / cast)
+                    (v / cast).ln()
                 } else {
                     f64::NEG_INFINITY
                 };

@@ -14,7 +14,7 @@ pub fn logit(p: f64) -> f64 {
 
 /// 1 / (1 + e^-x).
 pub fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + libm::exp(-x))
+    1.0 / (1.0 + (-x).exp())
 }
 
 /// `clamp(T0 + shift_pp/100)`: the turnout the noise is centred on.

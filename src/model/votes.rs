@@ -10,7 +10,7 @@ pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
     let mut total = 0.0;
     for (o, &e) in out.iter_mut().zip(eta) {
         // exp(-inf) is exactly 0: a party not standing gets no share without a branch.
-        let v = libm::exp(e - max);
+        let v = (e - max).exp();
         *o = v;
         total += v;
     }

@@ -1,5 +1,8 @@
 //! One integration-test binary (fast linking): each module drives the library or the real
 //! `seatsim` binary.
 
+mod cli;
 mod common;
 mod forensics;
+mod model_exact;
+mod properties;

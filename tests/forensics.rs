@@ -36,7 +36,7 @@ fn fit_recovers_known_parameters() {
     let t = truth(0.3, 0.05);
     let options = Options {
         seed: 11,
-        sim_units: 5000,
+        sim_units: 20_000,
         max_evals: 500,
         bootstrap: 20,
         bootstrap_evals: 500,
@@ -67,7 +67,7 @@ fn fit_recovers_known_parameters() {
 fn clean_data_gives_no_fraud_and_passes_digit_tests() {
     let options = Options {
         seed: 3,
-        sim_units: 5000,
+        sim_units: 20_000,
         max_evals: 500,
         bootstrap: 0,
         bootstrap_evals: 0,

@@ -232,31 +232,66 @@ pub struct Fit {
     pub evals: usize,
 }
 
+/// Common random numbers of a fit, drawn once: per simulated unit the two clean-noise normals
+/// and the extreme intensity x ~ TN(1, 0.075) (no fitted parameter changes it). The stuffing
+/// draw depends on stuffing_sd, so it is redrawn per evaluation from a fixed stream.
+pub struct Crn {
+    zt: Vec<f64>,
+    zs: Vec<f64>,
+    xe: Vec<f64>,
+    seed: u64,
+}
+
+impl Crn {
+    /// `cfg.sim_units` units from `cfg.seed`, drawn in fixed chunks (thread-count independent).
+    pub fn new(cfg: &FitConfig) -> Crn {
+        let n = cfg.sim_units.max(1);
+        let parts: Vec<Vec<(f64, f64, f64)>> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|k| {
+                let mut rng = iteration_rng(cfg.seed, k as u64);
+                (0..CHUNK.min(n - k * CHUNK))
+                    .map(|_| {
+                        let zt: f64 = rng.sample(StandardNormal);
+                        let zs: f64 = rng.sample(StandardNormal);
+                        (zt, zs, fraud::trunc_normal(&mut rng, EXTREME))
+                    })
+                    .collect()
+            })
+            .collect();
+        let all: Vec<(f64, f64, f64)> = parts.into_iter().flatten().collect();
+        Crn {
+            zt: all.iter().map(|u| u.0).collect(),
+            zs: all.iter().map(|u| u.1).collect(),
+            xe: all.iter().map(|u| u.2).collect(),
+            seed: cfg.seed ^ 0x5700_FF00,
+        }
+    }
+}
+
 /// Histograms of the clean, incremental and extreme versions of the same simulated units.
-fn class_features(th: &[f64; 6], cfg: &FitConfig) -> [Vec<f64>; 3] {
+fn class_features(th: &[f64; 6], crn: &Crn) -> [Vec<f64>; 3] {
     let p = Params::from_theta(th, 0.0, 0.0);
     let model = p.fraud_model(0);
-    let n = cfg.sim_units.max(1);
+    let n = crn.zt.len().max(1);
     let parts: Vec<[Vec<f64>; 3]> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|k| {
-            let mut rng = iteration_rng(cfg.seed, k as u64);
+            let mut rng = iteration_rng(crn.seed, k as u64);
             let mut h = [
                 vec![0.0; FEATURES],
                 vec![0.0; FEATURES],
                 vec![0.0; FEATURES],
             ];
             let w = 1.0 / n as f64;
-            for _ in 0..CHUNK.min(n - k * CHUNK) {
-                let zt: f64 = rng.sample(StandardNormal);
-                let zs: f64 = rng.sample(StandardNormal);
-                let (t, s) = clean_point(&p, zt, zs);
+            for j in k * CHUNK..n.min((k + 1) * CHUNK) {
+                let (t, s) = clean_point(&p, crn.zt[j], crn.zs[j]);
                 add_point(&mut h[0], t, s, w);
                 let (x, y) = fraud::draw_intensity(&mut rng, &model, FraudClass::Incremental);
                 let (ti, si) = falsify(t, s, x, y);
                 add_point(&mut h[1], ti, si, w);
-                let (x, y) = fraud::draw_intensity(&mut rng, &model, FraudClass::Extreme);
-                let (te, se) = falsify(t, s, x, y);
+                // Extreme: x = y, as `fraud::draw_intensity` draws it, from the stored draw.
+                let (te, se) = falsify(t, s, crn.xe[j], crn.xe[j]);
                 add_point(&mut h[2], te, se, w);
             }
             h
@@ -347,8 +382,8 @@ pub fn best_mixture(a: &[f64], u: &[f64], w: &[f64], penalty: f64) -> (f64, f64,
 }
 
 /// The objective at `th`: the best mixture for the six other parameters.
-fn objective(th: &[f64; 6], observed: &[f64], cfg: &FitConfig, penalty: f64) -> (f64, f64, f64) {
-    let [c, i, e] = class_features(th, cfg);
+fn objective(th: &[f64; 6], observed: &[f64], crn: &Crn, penalty: f64) -> (f64, f64, f64) {
+    let [c, i, e] = class_features(th, crn);
     let a: Vec<f64> = c.iter().zip(observed).map(|(c, o)| c - o).collect();
     let u: Vec<f64> = i.iter().zip(&c).map(|(i, c)| i - c).collect();
     let w: Vec<f64> = e.iter().zip(&c).map(|(e, c)| e - c).collect();
@@ -359,7 +394,7 @@ fn objective(th: &[f64; 6], observed: &[f64], cfg: &FitConfig, penalty: f64) -> 
 /// random numbers as the fit), e.g. for the fair model.
 pub fn distance_at(points: &[(f64, f64)], p: &Params, cfg: &FitConfig) -> f64 {
     let observed = features(points);
-    let [c, i, e] = class_features(&p.theta(), cfg);
+    let [c, i, e] = class_features(&p.theta(), &Crn::new(cfg));
     let clean = 1.0 - p.incremental - p.extreme;
     (0..observed.len())
         .map(|k| {
@@ -493,13 +528,14 @@ pub fn fit(points: &[(f64, f64)], start: Option<&Params>, cfg: &FitConfig) -> Fi
     let scale = if start.is_some() { 0.4 } else { 1.0 };
     let start = start.copied().unwrap_or_else(|| initial_guess(points));
     let pen = penalty(points.len(), cfg.sim_units);
-    let mut f = |th: &[f64; 6]| objective(th, &observed, cfg, pen).2;
+    let crn = Crn::new(cfg);
+    let mut f = |th: &[f64; 6]| objective(th, &observed, &crn, pen).2;
     let step = [0.3, 0.3, 0.3, 0.3, 0.5, 0.5].map(|s| s * scale);
     let half = cfg.max_evals / 2;
     let (x1, _, e1) = nelder_mead(&mut f, start.theta(), step, half.max(20), 1e-9);
     let small = step.map(|s| s * 0.3);
     let (x2, _, e2) = nelder_mead(&mut f, x1, small, (cfg.max_evals - e1).max(20), 1e-10);
-    let (fi, fe, v) = objective(&x2, &observed, cfg, pen);
+    let (fi, fe, v) = objective(&x2, &observed, &crn, pen);
     Fit {
         params: Params::from_theta(&x2, fi, fe),
         distance: v,

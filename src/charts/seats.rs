@@ -120,7 +120,15 @@ pub fn draw<DB: DrawingBackend>(
     let n = s.seats;
     let pad = ((hi - lo) / 8).max(3);
     let x0 = lo.saturating_sub(pad);
-    let x1 = (hi.max(s.two_thirds) + pad).min(n).max(x0 + 1);
+    // Show the thresholds when the distribution comes near them; otherwise zoom in on the
+    // distribution and say where they are, so small parties are not a spike at the edge.
+    let show_thresholds = hi + 10 >= s.majority;
+    let x1 = if show_thresholds {
+        (hi.max(s.two_thirds) + pad).min(n)
+    } else {
+        (hi + pad).max(x0 + 20).min(n)
+    }
+    .max(x0 + 1);
     let ymax = (x0..=x1)
         .map(|k| prob(&nr.counts, k).max(prob(&rr.counts, k)))
         .fold(0.0f64, f64::max)
@@ -196,12 +204,31 @@ pub fn draw<DB: DrawingBackend>(
         let top = chart.backend_coord(&(x, y_top * 0.99));
         let bottom = chart.backend_coord(&(x, 0.0));
         style::dashed(root, theme, top, bottom, REFERENCE)?;
+        let text = format!("{label}: {seats}+");
+        let (right_edge, _) = chart.backend_coord(&(x1 as f64 + 0.5, 0.0));
+        let fits_right = top.0 + px(6.0) + style::text_width(&label_font, &text) < right_edge;
+        let (pos, h) = if fits_right {
+            ((top.0 + px(6.0), top.1), HPos::Left)
+        } else {
+            ((top.0 - px(6.0), top.1), HPos::Right)
+        };
         root.draw(&Text::new(
-            format!("{label}: {seats}+"),
-            (top.0 + px(6.0), top.1),
+            text,
+            pos,
+            label_font.color(&REFERENCE).pos(Pos::new(h, VPos::Top)),
+        ))?;
+    }
+    if !show_thresholds {
+        let (right_edge, top) = chart.backend_coord(&(x1 as f64 + 0.5, y_top * 0.99));
+        root.draw(&Text::new(
+            format!(
+                "majority ({}+) and two-thirds ({}+) lie off this scale →",
+                s.majority, s.two_thirds
+            ),
+            (right_edge - px(6.0), top),
             label_font
                 .color(&REFERENCE)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
+                .pos(Pos::new(HPos::Right, VPos::Top)),
         ))?;
     }
 
@@ -255,7 +282,10 @@ pub fn draw<DB: DrawingBackend>(
         vec![(left, top), (right, top)],
         MUTED.stroke_width(1),
     ))?;
-    let mut t = ((x0 as f64 - 0.5) / n.max(1) as f64 * 100.0 / step_pct).ceil() * step_pct;
+    let mut t = ((x0 as f64 - 0.5) / n.max(1) as f64 * 100.0 / step_pct).ceil() * step_pct + 0.0;
+    if t < 0.0 {
+        t = 0.0;
+    }
     while t / 100.0 * n as f64 <= x1 as f64 + 0.5 {
         let (px_x, _) = chart.backend_coord(&(t / 100.0 * n as f64, y_top));
         root.draw(&PathElement::new(

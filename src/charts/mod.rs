@@ -243,3 +243,25 @@ pub fn render_all(s: &Summary, opts: &ChartOptions) -> Result<Vec<(String, Vec<u
     files.push(("report.html".into(), html::report(s, &drawn)));
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_within_limits() {
+        assert_eq!(parse_size("1600x1000"), Ok((1600, 1000)));
+        assert_eq!(parse_size(" 800 X 500 "), Ok((800, 500)));
+        assert!(parse_size("1600").is_err());
+        assert!(parse_size("10x10").is_err());
+        assert!(parse_size("20000x1000").is_err());
+        assert!(parse_size("-5x100").is_err());
+    }
+
+    #[test]
+    fn file_stems_are_safe_and_unique() {
+        assert_eq!(slug("Gov't bloc"), "gov-t-bloc");
+        assert_eq!(slug("///"), "x");
+        assert_eq!(slug("YAP"), "yap");
+    }
+}

@@ -38,14 +38,14 @@ pub fn draw<DB: DrawingBackend>(
         .flat_map(|p| p.stats.values.iter().copied())
         .min()
         .unwrap_or(0)
-        .min(0)
+        .min(if signed { -2 } else { 0 })
         - 1;
     let hi = panels
         .iter()
         .flat_map(|p| p.stats.values.iter().copied())
         .max()
         .unwrap_or(0)
-        .max(0)
+        .max(if signed { 2 } else { 0 })
         + 1;
     let (w, h) = area.dim_in_pixel();
     let axis_h = px(70.0);

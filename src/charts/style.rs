@@ -539,3 +539,56 @@ pub fn quantile(counts: &[u64], q: f64) -> usize {
     }
     counts.len().saturating_sub(1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_and_fall_back() {
+        assert_eq!(hex("#E69F00"), RGBColor(0xE6, 0x9F, 0x00));
+        assert_eq!(hex("0072b2"), RGBColor(0x00, 0x72, 0xB2));
+        assert_eq!(hex("#12"), RGBColor(128, 128, 128));
+        assert_eq!(hex("#zzzzzz"), RGBColor(128, 128, 128));
+        assert_eq!(darken(RGBColor(200, 100, 0), 0.5), RGBColor(100, 50, 0));
+        assert_eq!(lighten(RGBColor(0, 0, 0), 1.0), RGBColor(255, 255, 255));
+    }
+
+    #[test]
+    fn quantiles_follow_summary_convention() {
+        // P(0)=0.1, P(1)=0.4, P(2)=0.5
+        let c = [1, 4, 5];
+        assert_eq!(quantile(&c, 0.05), 0);
+        assert_eq!(quantile(&c, 0.10), 0);
+        assert_eq!(quantile(&c, 0.25), 1);
+        assert_eq!(quantile(&c, 0.50), 1);
+        assert_eq!(quantile(&c, 0.75), 2);
+        assert_eq!(quantile(&[], 0.5), 0);
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.0004), "<0.1%");
+        assert_eq!(percent(0.357), "35.7%");
+        assert_eq!(percent(0.99995), ">99.9%");
+    }
+
+    #[test]
+    fn long_text_is_shrunk_then_shortened_to_fit() {
+        register_fonts().unwrap();
+        let theme = Theme::new(1600, 1000);
+        let font = theme.font(20.0, FontStyle::Normal);
+        let text = "Azadliq bloc (Musavat, Popular Front, Democratic Party)";
+        let full = text_width(&font, text);
+        assert!(full > 300, "the embedded font measures text ({full})");
+        let (f, t) = fit(&font, text, full + 1);
+        assert_eq!((f.get_size(), t.as_str()), (font.get_size(), text));
+        let (f, t) = fit(&font, text, full * 9 / 10);
+        assert!(f.get_size() < font.get_size() && t == text);
+        let (f, t) = fit(&font, text, full / 3);
+        assert!(t.ends_with('…') && text_width(&f, &t) <= full / 3, "{t}");
+    }
+}

@@ -71,6 +71,9 @@ fn check(s: &Summary) -> std::result::Result<(), String> {
     {
         return Err("the fingerprint is not square".into());
     }
+    if s.seats == 0 || s.seats > 1_000_000 {
+        return Err(format!("{} seats is not a chamber seatsim draws", s.seats));
+    }
     if s.majority > s.seats || s.two_thirds > s.seats {
         return Err("majority or two-thirds exceed the seats".into());
     }

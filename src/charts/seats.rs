@@ -93,24 +93,6 @@ pub fn draw<DB: DrawingBackend>(
             style::percent(st.p_majority)
         )
     };
-    let (bx, by) = body.get_base_pixel();
-    let bw = body.dim_in_pixel().0 as i32;
-    let legend_h = style::legend(
-        root,
-        theme,
-        &[
-            (
-                Swatch::FillOutline(fill, subj.color),
-                describe("no rerun", nr),
-            ),
-            (Swatch::Line(dark, 4.0), describe("rerun", rr)),
-            (Swatch::Dashed(REFERENCE), "majority / two-thirds".into()),
-        ],
-        (bx + px(32.0), by + px(4.0)),
-        bw - px(64.0),
-    )?;
-    let (_, plot_area) = body.split_vertically(legend_h + px(8.0));
-
     let total = s.iterations.max(1) as f64;
     let prob = |c: &[u64], k: usize| c.get(k).copied().unwrap_or(0) as f64 / total * 100.0;
     let first = |c: &[u64]| c.iter().position(|&x| x > 0).unwrap_or(0);
@@ -134,6 +116,27 @@ pub fn draw<DB: DrawingBackend>(
         .fold(0.0f64, f64::max)
         .max(1e-9);
     let y_top = ymax * 1.42;
+
+    let mut items = vec![
+        (
+            Swatch::FillOutline(fill, subj.color),
+            describe("no rerun", nr),
+        ),
+        (Swatch::Line(dark, 4.0), describe("rerun", rr)),
+    ];
+    if show_thresholds {
+        items.push((Swatch::Dashed(REFERENCE), "majority / two-thirds".into()));
+    }
+    let (bx, by) = body.get_base_pixel();
+    let bw = body.dim_in_pixel().0 as i32;
+    let legend_h = style::legend(
+        root,
+        theme,
+        &items,
+        (bx + px(32.0), by + px(4.0)),
+        bw - px(64.0),
+    )?;
+    let (_, plot_area) = body.split_vertically(legend_h + px(8.0));
 
     let mut chart = ChartBuilder::on(&plot_area)
         .margin_top(px(62.0))
@@ -259,15 +262,19 @@ pub fn draw<DB: DrawingBackend>(
         }
         let text = format!("{label}: {}–{}, median {}", st.q05, st.q95, st.q50);
         let (pos, anchor) = if (st.q50 as f64) > mid {
-            ((a.0 - px(14.0), a.1), Pos::new(HPos::Right, VPos::Center))
+            ((a.0 - px(14.0), a.1), HPos::Right)
         } else {
-            ((b.0 + px(14.0), b.1), Pos::new(HPos::Left, VPos::Center))
+            ((b.0 + px(14.0), b.1), HPos::Left)
         };
-        root.draw(&Text::new(
-            text,
+        style::boxed_text(
+            root,
+            theme,
+            &text,
+            &theme.font(18.0, FontStyle::Normal),
+            INK,
             pos,
-            theme.font(18.0, FontStyle::Normal).color(&INK).pos(anchor),
-        ))?;
+            anchor,
+        )?;
     }
 
     // Second x scale on top: seat share in %.

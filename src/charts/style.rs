@@ -172,6 +172,37 @@ pub const TOP_LEFT: Pos = Pos {
     v_pos: VPos::Top,
 };
 
+/// Draw `text` left- or right-anchored at `pos` (vertically centred) on a white box, so it
+/// stays readable where it crosses reference lines or bars.
+pub fn boxed_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    text: &str,
+    font: &FontDesc<'static>,
+    color: RGBColor,
+    pos: (i32, i32),
+    h: HPos,
+) -> ChartResult<()> {
+    let w = text_width(font, text);
+    let half = (font.get_size() * 0.7).round() as i32;
+    let pad = theme.px(4.0);
+    let (x0, x1) = match h {
+        HPos::Right => (pos.0 - w - pad, pos.0 + pad),
+        HPos::Center => (pos.0 - w / 2 - pad, pos.0 + w / 2 + pad),
+        HPos::Left => (pos.0 - pad, pos.0 + w + pad),
+    };
+    area.draw(&Rectangle::new(
+        [(x0, pos.1 - half), (x1, pos.1 + half)],
+        WHITE.mix(0.9).filled(),
+    ))?;
+    area.draw(&Text::new(
+        text.to_string(),
+        pos,
+        font.color(&color).pos(Pos::new(h, VPos::Center)),
+    ))?;
+    Ok(())
+}
+
 /// `#rrggbb` → colour; anything else is grey (scenario validation already rejects it).
 pub fn hex(color: &str) -> RGBColor {
     let c = color.trim().trim_start_matches('#');

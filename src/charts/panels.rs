@@ -115,9 +115,11 @@ pub fn draw<DB: DrawingBackend>(
                     )
                 }),
         )?;
-        let zero_top = chart.backend_coord(&(0.0, ymax * 1.1));
-        let zero_bottom = chart.backend_coord(&(0.0, 0.0));
-        style::dashed(root, theme, zero_top, zero_bottom, REFERENCE)?;
+        if signed {
+            let zero_top = chart.backend_coord(&(0.0, ymax * 1.1));
+            let zero_bottom = chart.backend_coord(&(0.0, 0.0));
+            style::dashed(root, theme, zero_top, zero_bottom, REFERENCE)?;
+        }
         let (left, top_px) = chart.backend_coord(&(lo as f64 - 0.5, ymax * 1.1));
         let (right, _) = chart.backend_coord(&(hi as f64 + 0.5, ymax * 1.1));
         let plot_w = right - left;

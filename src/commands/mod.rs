@@ -2,6 +2,7 @@
 
 pub mod forensics;
 pub mod new;
+pub mod plot;
 pub mod run;
 pub mod validate;
 

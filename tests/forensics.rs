@@ -122,6 +122,10 @@ fn emitted_scenario_validates_and_runs() {
     assert!((0.0..=1.0).contains(&fi));
     assert!(dir.path().join("out/forensics.txt").exists());
     assert!(dir.path().join("out/fingerprint.csv").exists());
+    let png = std::fs::read(dir.path().join("out/fingerprint.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = std::fs::read_to_string(dir.path().join("out/fingerprint.svg")).unwrap();
+    assert!(svg.contains("Fair model"));
     let districts =
         std::fs::read_to_string(dir.path().join("fitted/fitted-districts.csv")).unwrap();
     assert_eq!(districts.lines().count(), 11, "{districts}");

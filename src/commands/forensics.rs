@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cli::ForensicsArgs;
 use crate::error::{Error, InputError, Result};
-use crate::forensics::{self, data, emit, report};
+use crate::forensics::{self, chart, data, emit, report};
 use crate::report::OutputDir;
 
 /// `output/<table stem>-forensics/`.
@@ -59,8 +59,22 @@ pub fn run(args: &ForensicsArgs) -> Result<()> {
     let text = report::text(&analysis, &table, &source);
     out.stage("forensics.json", &report::json(&analysis, &table, &source))?;
     out.stage("forensics.txt", text.as_bytes())?;
-    let fingerprint = pool.install(|| report::fingerprint_csv(&analysis));
-    out.stage("fingerprint.csv", &fingerprint)?;
+    let fingerprint = pool.install(|| report::fingerprint(&analysis));
+    out.stage("fingerprint.csv", &report::fingerprint_csv(&fingerprint))?;
+    let labels = chart::Labels {
+        beneficiary: table.parties.get(beneficiary).cloned().unwrap_or_default(),
+        footer: format!(
+            "{} · sha256 {} · seed {} · {} bootstrap replicates · seatsim {} forensics",
+            args.table.display(),
+            source.sha256.get(..12).unwrap_or(""),
+            args.seed,
+            analysis.replicates.len(),
+            crate::VERSION
+        ),
+    };
+    for (name, bytes) in chart::render(&fingerprint, &labels)? {
+        out.stage(&name, &bytes)?;
+    }
     let emitted = match &args.emit_scenario {
         Some(file) => emit::emit(&analysis, &table, &source, file)?,
         None => Vec::new(),

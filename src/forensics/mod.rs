@@ -6,6 +6,7 @@
 //! and [`report`] and [`emit`] write the results and a ready-to-run scenario.
 
 pub mod bootstrap;
+pub mod chart;
 pub mod data;
 pub mod digits;
 pub mod emit;

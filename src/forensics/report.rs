@@ -241,18 +241,34 @@ pub fn model_points(p: &Params, n: usize, seed: u64) -> [Vec<(f64, f64)>; 2] {
     ]
 }
 
+/// The three fingerprints compared: observed, fitted model, fair model (f_i = f_e = 0), each a
+/// [`FINGERPRINT_BINS`]² histogram of proportions indexed `[turnout_bin * bins + share_bin]`.
+pub struct Fingerprint {
+    /// (panel name, histogram) for `observed`, `fitted`, `fair`.
+    pub panels: Vec<(&'static str, Vec<f64>)>,
+    /// Observed rows (the colour scale's floor is one row).
+    pub observed_rows: usize,
+}
+
+/// Simulate the model panels and bin all three.
+pub fn fingerprint(a: &Analysis) -> Fingerprint {
+    let [fitted, fair] = model_points(&a.fit.params, a.points.len(), a.options.seed);
+    Fingerprint {
+        panels: vec![
+            ("observed", histogram(&a.points)),
+            ("fitted", histogram(&fitted)),
+            ("fair", histogram(&fair)),
+        ],
+        observed_rows: a.points.len(),
+    }
+}
+
 /// `fingerprint.csv`: `panel,turnout_low,share_low,proportion` on a 40 x 40 grid for the
 /// observed, fitted and fair panels (zero cells included), for charts and own analysis.
-pub fn fingerprint_csv(a: &Analysis) -> Vec<u8> {
-    let [fitted, fair] = model_points(&a.fit.params, a.points.len(), a.options.seed);
+pub fn fingerprint_csv(f: &Fingerprint) -> Vec<u8> {
     let mut out = String::from("panel,turnout_low,share_low,proportion\n");
     let bins = FINGERPRINT_BINS;
-    for (panel, pts) in [
-        ("observed", &a.points),
-        ("fitted", &fitted),
-        ("fair", &fair),
-    ] {
-        let h = histogram(pts);
+    for (panel, h) in &f.panels {
         for ti in 0..bins {
             for si in 0..bins {
                 let _ = writeln!(

@@ -210,6 +210,37 @@ pub fn features(points: &[(f64, f64)]) -> Vec<f64> {
     f
 }
 
+/// The distance expected from sampling noise alone when the model is right: for `n`
+/// observed and `m` simulated points, `(1/n + 1/m) (E|phi|^2 - |E phi|^2)`, with phi a point's
+/// soft-binned contribution, estimated from the observed points. A model whose distance is
+/// near this fits as well as the noise allows.
+pub fn noise_floor(points: &[(f64, f64)], m: usize) -> f64 {
+    let n = points.len().max(1) as f64;
+    let h = features(points);
+    let mut sq = 0.0;
+    for &(t, s) in points {
+        let (ti, tj, tf) = soft(t, BINS_2D);
+        let (si, sj, sf) = soft(s, BINS_2D);
+        let mut cells: [(usize, f64); 4] = [
+            (ti * BINS_2D + si, (1.0 - tf) * (1.0 - sf)),
+            (tj * BINS_2D + si, tf * (1.0 - sf)),
+            (ti * BINS_2D + sj, (1.0 - tf) * sf),
+            (tj * BINS_2D + sj, tf * sf),
+        ];
+        // Merge weights that land in the same cell (at the edges of the grid).
+        for a in 0..4 {
+            for b in (a + 1)..4 {
+                if cells[b].0 == cells[a].0 && cells[b].1 != 0.0 {
+                    cells[a].1 += cells[b].1;
+                    cells[b].1 = 0.0;
+                }
+            }
+        }
+        sq += cells.iter().map(|c| c.1 * c.1).sum::<f64>();
+    }
+    (1.0 / n + 1.0 / m.max(1) as f64) * (sq / n - dot(&h, &h)).max(0.0)
+}
+
 /// Settings of a fit.
 #[derive(Debug, Clone, Copy)]
 pub struct FitConfig {
@@ -577,6 +608,40 @@ mod tests {
         // Observed = clean: the corner (0, 0).
         let (fi, fe, _) = best_mixture(&[0.0; 4], &u, &w, 1e-6);
         assert!(fi.abs() < 1e-12 && fe.abs() < 1e-12);
+    }
+
+    #[test]
+    fn noise_floor_matches_two_independent_samples() {
+        // Two samples from the same model: their distance averages the noise floor.
+        let p = Params {
+            incremental: 0.0,
+            extreme: 0.0,
+            stuffing_sd: 0.1,
+            alpha: 1.0,
+            turnout_centre: 0.6,
+            turnout_sd: 0.3,
+            share_centre: 0.55,
+            share_sd: 0.25,
+        };
+        let (n, m) = (2000, 8000);
+        let mut total = 0.0;
+        let mut floor = 0.0;
+        let reps = 20;
+        for r in 0..reps {
+            let a = simulate(&p, n, 100 + r);
+            let b = simulate(&p, m, 900 + r);
+            let (fa, fb) = (features(&a), features(&b));
+            total += fa
+                .iter()
+                .zip(&fb)
+                .map(|(x, y)| (x - y).powi(2))
+                .sum::<f64>();
+            floor += noise_floor(&a, m);
+        }
+        let ratio = total / floor;
+        // The distance of one pair is a sum of ~hundreds of squared terms: its sd is a few
+        // percent of its mean, so 20 pairs average within ~2%; allow 10%.
+        assert!((ratio - 1.0).abs() < 0.1, "{ratio}");
     }
 
     #[test]

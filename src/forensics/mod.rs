@@ -64,6 +64,8 @@ pub struct Analysis {
     pub fit: Fit,
     /// Histogram distance of the fair model (fitted clean part, f_i = f_e = 0).
     pub fair_distance: f64,
+    /// Distance expected from sampling noise alone (`fit::noise_floor`).
+    pub noise_floor: f64,
     /// Bootstrap estimates.
     pub replicates: Vec<Params>,
     /// 90% intervals per parameter (`fit::PARAM_NAMES` order); empty without bootstrap.
@@ -90,6 +92,7 @@ pub fn analyse(table: &Table, beneficiary: usize, options: &Options) -> Result<A
     };
     let fit = fit::fit(&points, None, &cfg);
     let fair_distance = fit::distance_at(&points, &fit.params.fair(), &cfg);
+    let noise_floor = fit::noise_floor(&points, cfg.sim_units);
     // Refits simulate half as many units: their extra simulation noise widens the intervals
     // a little (the conservative side) and halves the bootstrap's cost.
     let boot_cfg = FitConfig {
@@ -130,6 +133,7 @@ pub fn analyse(table: &Table, beneficiary: usize, options: &Options) -> Result<A
         points,
         fit,
         fair_distance,
+        noise_floor,
         replicates,
         intervals,
         digits,

@@ -574,6 +574,30 @@ pub fn fit(points: &[(f64, f64)], start: Option<&Params>, cfg: &FitConfig) -> Fi
     }
 }
 
+/// The best fair model (f_i = f_e = 0): only the four clean parameters are searched, from
+/// `start`'s. Its distance against [`noise_floor`] says whether any fraud is detectable at all;
+/// the fitted model's own clean part is no fair reference, as the fraud terms moved it.
+pub fn fit_fair(points: &[(f64, f64)], start: &Params, cfg: &FitConfig) -> Fit {
+    let observed = features(points);
+    let crn = Crn::new(cfg);
+    let base = start.theta();
+    let full = |x: &[f64; 4]| [x[0], x[1], x[2], x[3], base[4], base[5]];
+    let f = |x: &[f64; 4]| {
+        let [c, _, _] = class_features(&full(x), &crn);
+        c.iter()
+            .zip(&observed)
+            .map(|(c, o)| (c - o) * (c - o))
+            .sum::<f64>()
+    };
+    let x0 = [base[0], base[1], base[2], base[3]];
+    let (x, v, evals) = nelder_mead(f, x0, [0.1; 4], cfg.max_evals / 2, 1e-10);
+    Fit {
+        params: Params::from_theta(&full(&x), 0.0, 0.0),
+        distance: v,
+        evals,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

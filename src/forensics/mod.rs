@@ -62,8 +62,10 @@ pub struct Analysis {
     pub points: Vec<(f64, f64)>,
     /// The fit.
     pub fit: Fit,
-    /// Histogram distance of the fair model (fitted clean part, f_i = f_e = 0).
+    /// Histogram distance of the best fair model (clean parameters refitted, f_i = f_e = 0).
     pub fair_distance: f64,
+    /// That fair model (the fingerprint's fair panel).
+    pub fair: Params,
     /// Distance expected from sampling noise alone (`fit::noise_floor`).
     pub noise_floor: f64,
     /// Bootstrap estimates.
@@ -91,7 +93,8 @@ pub fn analyse(table: &Table, beneficiary: usize, options: &Options) -> Result<A
         max_evals: options.max_evals.max(50),
     };
     let fit = fit::fit(&points, None, &cfg);
-    let fair_distance = fit::distance_at(&points, &fit.params.fair(), &cfg);
+    let fair = fit::fit_fair(&points, &fit.params, &cfg);
+    let fair_distance = fair.distance;
     let noise_floor = fit::noise_floor(&points, cfg.sim_units);
     // Refits simulate half as many units: their extra simulation noise widens the intervals
     // a little (the conservative side) and halves the bootstrap's cost.
@@ -133,6 +136,7 @@ pub fn analyse(table: &Table, beneficiary: usize, options: &Options) -> Result<A
         points,
         fit,
         fair_distance,
+        fair: fair.params,
         noise_floor,
         replicates,
         intervals,

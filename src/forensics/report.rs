@@ -82,6 +82,12 @@ pub fn json(a: &Analysis, table: &Table, source: &Source) -> Vec<u8> {
             "parameters": params,
             "distance": a.fit.distance,
             "fair_distance": a.fair_distance,
+            "fair_model": {
+                "turnout_centre": a.fair.turnout_centre,
+                "turnout_sd": a.fair.turnout_sd,
+                "share_centre": a.fair.share_centre,
+                "share_sd": a.fair.share_sd,
+            },
             "noise_floor": a.noise_floor,
             "fair_over_noise": a.fair_distance / a.noise_floor.max(1e-300),
             "evaluations": a.fit.evals,
@@ -172,7 +178,7 @@ pub fn text(a: &Analysis, table: &Table, source: &Source) -> String {
     };
     let _ = writeln!(
         s,
-        "  histogram distance {:.3e} (fair model with the same clean part: {:.3e}; fraud terms remove {improvement:.0}% of it)",
+        "  histogram distance {:.3e} (best fair model, f_i = f_e = 0: {:.3e}; fraud terms remove {improvement:.0}% of it)",
         a.fit.distance, a.fair_distance
     );
     let ratio = a.fair_distance / a.noise_floor.max(1e-300);
@@ -245,13 +251,13 @@ fn histogram(points: &[(f64, f64)]) -> Vec<f64> {
     h
 }
 
-/// Simulated fingerprints of the fitted and the fair model (as many points as `n`, at least
+/// Simulated fingerprints of the fitted and the best fair model (as many points as `n`, at least
 /// 10,000 so the picture is smooth).
-pub fn model_points(p: &Params, n: usize, seed: u64) -> [Vec<(f64, f64)>; 2] {
+pub fn model_points(p: &Params, fair: &Params, n: usize, seed: u64) -> [Vec<(f64, f64)>; 2] {
     let n = n.max(10_000);
     [
         fit::simulate(p, n, seed ^ 0xF17),
-        fit::simulate(&p.fair(), n, seed ^ 0xFA1),
+        fit::simulate(&fair.fair(), n, seed ^ 0xFA1),
     ]
 }
 
@@ -266,7 +272,7 @@ pub struct Fingerprint {
 
 /// Simulate the model panels and bin all three.
 pub fn fingerprint(a: &Analysis) -> Fingerprint {
-    let [fitted, fair] = model_points(&a.fit.params, a.points.len(), a.options.seed);
+    let [fitted, fair] = model_points(&a.fit.params, &a.fair, a.points.len(), a.options.seed);
     Fingerprint {
         panels: vec![
             ("observed", histogram(&a.points)),

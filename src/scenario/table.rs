@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::hints;
 use super::raw::{Baseline, ShareFormat};
 use super::District;
 use crate::error::{InputError, Location};
@@ -20,6 +21,17 @@ pub struct TableInfo {
     /// Columns seatsim ignores.
     pub extra_columns: Vec<String>,
 }
+
+/// Columns with a fixed meaning; a party id may not reuse one.
+pub const RESERVED_COLUMNS: [&str; 7] = [
+    "district",
+    "name",
+    "region",
+    "electorate",
+    "turnout",
+    "fraud_incremental",
+    "fraud_extreme",
+];
 
 /// How far a row of fractions may sum from 1 before it is an error (spreadsheet rounding).
 const SHARE_SUM_TOLERANCE: f64 = 0.02;
@@ -51,7 +63,8 @@ fn columns(
             Location::Line(1),
             col,
             format!(
-                "the header has no `{col}` column ({why}); it has: {}",
+                "the header has no `{col}` column ({why}){}; it has: {}",
+                hints::did_you_mean(col, header),
                 header.join(", ")
             ),
         )
@@ -79,11 +92,10 @@ fn columns(
         match find(header, id) {
             Some(i) => parties.push(i),
             None => {
-                let hint = header
-                    .iter()
-                    .find(|h| h.eq_ignore_ascii_case(id))
-                    .map(|h| format!(" (found `{h}`: party ids are case-sensitive)"))
-                    .unwrap_or_default();
+                let hint = match header.iter().find(|h| h.eq_ignore_ascii_case(id)) {
+                    Some(h) => format!(" (found `{h}`: party ids are case-sensitive)"),
+                    None => hints::did_you_mean(id, header),
+                };
                 return Err(InputError::at(
                     path,
                     Location::Line(1),
@@ -122,18 +134,71 @@ fn columns(
         .iter()
         .enumerate()
         .filter(|(i, _)| !used.contains(i))
-        .map(|(_, h)| h.clone())
+        .map(|(i, h)| {
+            if h.is_empty() {
+                format!("(unnamed column {})", i + 1)
+            } else {
+                h.clone()
+            }
+        })
         .collect();
     Ok((cols, extra))
 }
 
+/// Whether `digits` is a whole number written in groups of three separated by `sep`
+/// (`1,234,567`), optionally followed by a decimal part.
+fn grouped(t: &str, sep: char) -> bool {
+    let int = t.split_once('.').map_or(t, |(i, _)| i);
+    let mut groups = int.split(sep);
+    let first_ok = groups
+        .next()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
+    first_ok
+        && int.contains(sep)
+        && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// A number cell: `None` when blank.
-fn number(cell: &str) -> Result<Option<f64>, String> {
+///
+/// `count` cells (electorate, vote counts) may use thousands separators as spreadsheets
+/// export them — `1,234,567`, `1 234 567` (also with no-break spaces) or `1_234_567` —
+/// but only in strict groups of three, so a decimal comma (`0,47`) is never misread.
+/// Fraction cells accept plain decimals only; `47%` and `0,47` get a hint.
+fn number(cell: &str, count: bool) -> Result<Option<f64>, String> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    let cleaned: String = t.chars().filter(|c| *c != '_').collect();
+    let mut cleaned = t.to_string();
+    for sep in [',', ' ', '\u{a0}', '\u{202f}', '_'] {
+        if cleaned.contains(sep) {
+            if count && grouped(&cleaned, sep) {
+                cleaned = cleaned.replace(sep, "");
+            } else if count {
+                return Err(format!(
+                    "`{t}` is not a number (thousands separators must group digits in threes, e.g. 1,234,567)"
+                ));
+            } else if sep == ',' {
+                return Err(format!(
+                    "`{t}` is not a number (write decimals with a point, e.g. 0.47)"
+                ));
+            } else {
+                return Err(format!("`{t}` is not a number"));
+            }
+        }
+    }
+    if let Some(pct) = cleaned.strip_suffix('%') {
+        let hint = pct
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(|v| format!(" (write {t} as {})", v / 100.0))
+            .unwrap_or_default();
+        return Err(format!(
+            "`{t}` is a percentage; write fractions between 0 and 1{hint}"
+        ));
+    }
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         Ok(_) => Err(format!("`{t}` is not a finite number")),
@@ -193,7 +258,9 @@ pub fn load_table(
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if record.len() != header.len() {
+        let trailing_blanks =
+            record.len() > header.len() && record.iter().skip(header.len()).all(str::is_empty);
+        if record.len() != header.len() && !trailing_blanks {
             return Err(InputError::at(
                 path,
                 Location::Line(line),
@@ -235,9 +302,11 @@ pub fn load_table(
             ));
         }
         let cell = |i: usize| record.get(i).unwrap_or("");
-        let num = |col: &str, i: usize| number(cell(i)).map_err(|m| at(col, m));
+        let num = |col: &str, i: usize| number(cell(i), false).map_err(|m| at(col, m));
+        let count = |col: &str, i: usize| number(cell(i), true).map_err(|m| at(col, m));
+        let votes = format == ShareFormat::Votes;
 
-        let electorate = num("electorate", cols.electorate)?
+        let electorate = count("electorate", cols.electorate)?
             .ok_or_else(|| at("electorate", "blank; registered voters are required".into()))?;
         if !(electorate > 0.0 && electorate <= 1e9) {
             return Err(at(
@@ -250,7 +319,12 @@ pub fn load_table(
 
         let mut values = vec![0.0; party_ids.len()];
         for (p, &c) in cols.parties.iter().enumerate() {
-            let v = num(&party_ids[p], c)?.unwrap_or(0.0);
+            let v = if votes {
+                count(&party_ids[p], c)?
+            } else {
+                num(&party_ids[p], c)?
+            }
+            .unwrap_or(0.0);
             if v < 0.0 {
                 return Err(at(
                     &party_ids[p],
@@ -290,6 +364,12 @@ pub fn load_table(
                 (values.iter().map(|v| v / total).collect::<Vec<_>>(), t)
             }
             ShareFormat::Votes => {
+                if total <= 1.0 + SHARE_SUM_TOLERANCE && electorate > 100.0 {
+                    return Err(at(
+                        &party_ids.join("/"),
+                        format!("the vote counts add up to {total}, which looks like fractions; set shares = \"fraction\" in the scenario, or write counts"),
+                    ));
+                }
                 let t = turnout_cell.unwrap_or(total / electorate);
                 if total > electorate * 1.000_001 {
                     return Err(at(
@@ -378,4 +458,28 @@ pub fn load_table(
         regions,
         extra_columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_strict_thousands_separators_only() {
+        assert_eq!(number("1,234,567", true), Ok(Some(1_234_567.0)));
+        assert_eq!(number("1 234", true), Ok(Some(1234.0)));
+        assert_eq!(number("12\u{a0}345", true), Ok(Some(12345.0)));
+        assert_eq!(number("1_000", true), Ok(Some(1000.0)));
+        assert_eq!(number("999", true), Ok(Some(999.0)));
+        assert!(number("1,23", true).is_err());
+        assert!(number("12,3456", true).is_err());
+        assert!(number(",123", true).is_err());
+        assert!(number("0,47", false).unwrap_err().contains("decimals with a point"));
+        assert!(number("1,234", false).is_err());
+        assert!(number("47%", false).unwrap_err().contains("0.47"));
+        assert!(number("nan", false).is_err());
+        assert!(number("inf", true).is_err());
+        assert!(number("1e400", false).is_err());
+        assert_eq!(number("  ", false), Ok(None));
+    }
 }

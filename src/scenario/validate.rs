@@ -4,6 +4,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
+use super::hints;
 use super::locate::{key_line, party_line};
 use super::overrides::split_override;
 use super::raw::{RawByClass, RawFraud, RawScenario, RawTurnout, RawUncertainty};
@@ -97,8 +98,9 @@ fn party_index(ids: &[String], id: &str) -> Option<usize> {
 
 fn unknown_party(ids: &[String], id: &str) -> String {
     format!(
-        "`{id}` is not a party id; the parties are {}",
-        ids.join(", ")
+        "`{id}` is not a party id; the parties are {}{}",
+        ids.join(", "),
+        hints::did_you_mean(id, ids)
     )
 }
 
@@ -389,6 +391,20 @@ pub fn validate(
                 )
                 .into());
         }
+        if let Some(col) = super::table::RESERVED_COLUMNS
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&id))
+        {
+            return Err(ctx
+                .party_err(
+                    i,
+                    "id",
+                    format!(
+                        "`{id}` cannot be a party id: the districts table already uses the column `{col}`"
+                    ),
+                )
+                .into());
+        }
         if ids.contains(&id) {
             return Err(ctx
                 .party_err(i, "id", format!("party id `{id}` is used twice"))
@@ -449,8 +465,9 @@ pub fn validate(
                     ctx.err(
                         key,
                         format!(
-                            "district `{id}` is not in {}",
-                            provenance.districts_file.display()
+                            "district `{id}` is not in {}{}",
+                            provenance.districts_file.display(),
+                            hints::did_you_mean(&id, table.districts.iter().map(|d| &d.id))
                         ),
                     )
                 })?;

@@ -63,6 +63,8 @@ def load(path, overrides):
         rows.append({
             "id": r["district"].strip(), "region": r.get("region", ""), "n": float(r["electorate"]),
             "t": float(r["turnout"]), "s": [v / tot for v in vals],
+            "fi": float(r["fraud_incremental"]) if (r.get("fraud_incremental") or "").strip() else None,
+            "fe": float(r["fraud_extreme"]) if (r.get("fraud_extreme") or "").strip() else None,
         })
     return sc, ids, rows
 
@@ -80,14 +82,16 @@ class Fraud:
         self.extreme_mean, self.extreme_sd = g("extreme_mean", 1.0), g("extreme_sd", 0.075)
         self.alpha = g("alpha", None)
 
-    def draw(self, rng):
-        if self.fi == 0 and self.fe == 0:
+    def draw(self, rng, fi=None, fe=None):
+        fi = self.fi if fi is None else fi
+        fe = self.fe if fe is None else fe
+        if fi == 0 and fe == 0:
             return "clean", 0.0, 0.0
         u = rng.random()
-        if u < self.fe:
+        if u < fe:
             x = tn(rng, self.extreme_mean, self.extreme_sd)
             return "extreme", x, x
-        if u < self.fe + self.fi:
+        if u < fe + fi:
             x = tn(rng, self.stuffing_mean, self.stuffing_sd)
             y = x ** self.alpha if self.alpha else tn(rng, self.stealing_mean, self.stealing_sd)
             return "incremental", x, y
@@ -148,7 +152,7 @@ def run(sc, ids, rows, iters, seed):
             n = d["n"]
             if official_baseline:
                 # the table is the official result; recover the clean vote per iteration
-                cls, x, y = fraud.draw(rng)
+                cls, x, y = fraud.draw(rng, d["fi"], d["fe"])
                 t_off = d["t"]
                 t = (t_off - x) / (1 - x) if x < 1 else 0.0
                 v_off = [n * t_off * s for s in d["s"]]
@@ -181,7 +185,7 @@ def run(sc, ids, rows, iters, seed):
                 noise = tn_nat + tn_reg[d["region"]] + (rng.gauss(0, tcfg.get("district_sd", 0.0)) if tcfg.get("district_sd") else 0.0)
                 t = logistic(logit(c) + noise) if noise else c
                 v = [n * t * s for s in share]
-                cls, x, y = fraud.draw(rng)
+                cls, x, y = fraud.draw(rng, d["fi"], d["fe"])
                 vo = official(v, n * (1 - t), b, x, y) if b is not None else v
                 w_nr = winner(vo, standing)
                 w_clean = winner(v, standing)
@@ -225,6 +229,10 @@ def summarise(name, seats, ids, blocs):
     cols = list(zip(*seats))
     line = "    party " + "  ".join(f"{ids[p]} {statistics.median(cols[p]):g} ({statistics.fmean(cols[p]):.1f})" for p in range(len(ids)))
     print(line)
+    n = sum(seats[0])
+    maj = n // 2 + 1
+    print(f"    P(majority >= {maj}) " + "  ".join(
+        f"{ids[p]} {sum(1 for v in cols[p] if v >= maj) / len(cols[p]):.3f}" for p in range(len(ids))))
     bl = {}
     for p, bn in enumerate(blocs):
         bl.setdefault(bn, []).append(p)

@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod errors;
 mod model_exact;
 mod properties;

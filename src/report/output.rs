@@ -143,7 +143,10 @@ mod tests {
         let err = out.commit().unwrap_err();
         assert!(err.to_string().contains("b.csv"), "{err}");
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"old");
-        assert_eq!(listing(&dir), vec!["a.csv".to_string(), "b.csv".to_string()]);
+        assert_eq!(
+            listing(&dir),
+            vec!["a.csv".to_string(), "b.csv".to_string()]
+        );
     }
 
     #[test]

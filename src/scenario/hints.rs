@@ -30,13 +30,16 @@ where
         }
         let d = strsim::damerau_levenshtein(&w, &lc);
         // A word that merely starts or ends the candidate (`stuffing` → `stuffing_sd`) also counts.
-        let d = if lc.len() > w.len() + 1 && w.len() >= 4 && (lc.starts_with(&w) || lc.ends_with(&w))
-        {
-            d.min(limit)
-        } else {
-            d
-        };
-        if d <= limit && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+        let d =
+            if lc.len() > w.len() + 1 && w.len() >= 4 && (lc.starts_with(&w) || lc.ends_with(&w)) {
+                d.min(limit)
+            } else {
+                d
+            };
+        // One- and two-letter ids are all within one edit of each other: there, only a
+        // candidate that contains the word or is contained in it (`BB`, `02`) is a hint.
+        let related = w.chars().count() > 2 || lc.contains(&w) || w.contains(&lc);
+        if related && d <= limit && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
             best = Some((d, c.to_string()));
         }
     }
@@ -71,7 +74,10 @@ fn type_words(msg: &str) -> String {
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number, 0 or more"),
         ("expected a boolean", "expected true or false"),
-        ("expected a sequence", "expected a list like [\"9\", \"38\"]"),
+        (
+            "expected a sequence",
+            "expected a list like [\"9\", \"38\"]",
+        ),
         ("expected a string", "expected a quoted string"),
         ("expected a map", "expected a table"),
         ("expected struct ", "expected a table "),
@@ -144,6 +150,9 @@ mod tests {
         assert_eq!(suggest("Extreme", &keys), Some("extreme".into()));
         assert_eq!(suggest("turnout", &keys), None);
         assert_eq!(suggest("", &keys), None);
+        assert_eq!(suggest("B", &["A", "BB", "C"]), Some("BB".into()));
+        assert_eq!(suggest("B", &["A", "C"]), None);
+        assert_eq!(suggest("02", &["1", "2", "3"]), Some("2".into()));
         assert_eq!(
             suggest("distrcit", &["district", "name"]),
             Some("district".into())
@@ -157,7 +166,10 @@ mod tests {
             None,
         );
         assert!(m.contains("did you mean `extreme`?"), "{m}");
-        assert!(m.contains("allowed keys are `incremental`, `extreme`"), "{m}");
+        assert!(
+            m.contains("allowed keys are `incremental`, `extreme`"),
+            "{m}"
+        );
         let m = explain(
             "unknown variant `intentoin`, expected `intention` or `official`",
             None,

@@ -287,16 +287,15 @@ impl Scenario {
         overrides: &[String],
         read_table: impl FnOnce(&Path) -> std::result::Result<Vec<u8>, String>,
     ) -> Result<Scenario> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| {
-                InputError::file(
-                    path,
-                    format!(
-                        "the scenario file is not valid UTF-8 text (bad byte at offset {})",
-                        e.valid_up_to()
-                    ),
-                )
-            })?;
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            InputError::file(
+                path,
+                format!(
+                    "the scenario file is not valid UTF-8 text (bad byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw = overrides::parse_with_overrides(path, text, overrides)?;
         let table_path = path

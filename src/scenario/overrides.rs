@@ -103,9 +103,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> crate::error::Err
                 + 1,
         )
     });
-    let mut field = line
-        .and_then(|l| key_at_line(text, l))
-        .unwrap_or_default();
+    let mut field = line.and_then(|l| key_at_line(text, l)).unwrap_or_default();
     // The word serde complains about, when the line's key is its enclosing table
     // (`annul = { clen = 0 }`, or a missing key of a `[[party]]`).
     let named = raw_msg

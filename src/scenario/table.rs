@@ -226,16 +226,17 @@ pub fn load_table(
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(bytes);
-    let header: Vec<String> = reader
+    let header_record = reader
         .headers()
-        .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+        .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?;
+    // The header's own line: comment lines may come before it.
+    let header_line = header_record
+        .position()
+        .map_or(1, |p| p.line().max(1) as usize);
+    let header: Vec<String> = header_record.iter().map(|h| h.trim().to_string()).collect();
     if header.iter().all(|h| h.is_empty()) {
         return Err(InputError::file(path, "the table is empty (no header row)"));
     }
-    let header_line = reader.position().line().max(1) as usize;
     let (cols, extra_columns) = columns(path, &header, party_ids, format).map_err(|mut e| {
         e.location = Location::Line(header_line);
         e
@@ -261,6 +262,20 @@ pub fn load_table(
         let trailing_blanks =
             record.len() > header.len() && record.iter().skip(header.len()).all(str::is_empty);
         if record.len() != header.len() && !trailing_blanks {
+            let swallowed = record.len() < header.len()
+                && record.iter().any(|c| c.contains('\n') || c.contains(','));
+            if swallowed {
+                return Err(InputError::at(
+                    path,
+                    Location::Line(line),
+                    "",
+                    format!(
+                        "this row has {} fields but the header has {}, and a quoted field holds commas or line breaks: is a closing `\"` missing?",
+                        record.len(),
+                        header.len()
+                    ),
+                ));
+            }
             return Err(InputError::at(
                 path,
                 Location::Line(line),
@@ -383,7 +398,8 @@ pub fn load_table(
             }
         };
         if !(0.0..=1.0).contains(&turnout) {
-            let hint = if turnout > 1.0 && turnout <= 100.0 {
+            // 55 is surely a percentage; 1.4 is as likely a typo, so no hint for it.
+            let hint = if (2.0..=100.0).contains(&turnout) {
                 format!(" (write {turnout}% as {:.3})", turnout / 100.0)
             } else {
                 String::new()
@@ -474,7 +490,9 @@ mod tests {
         assert!(number("1,23", true).is_err());
         assert!(number("12,3456", true).is_err());
         assert!(number(",123", true).is_err());
-        assert!(number("0,47", false).unwrap_err().contains("decimals with a point"));
+        assert!(number("0,47", false)
+            .unwrap_err()
+            .contains("decimals with a point"));
         assert!(number("1,234", false).is_err());
         assert!(number("47%", false).unwrap_err().contains("0.47"));
         assert!(number("nan", false).is_err());

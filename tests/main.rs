@@ -4,5 +4,6 @@
 mod cli;
 mod common;
 mod errors;
+mod formats;
 mod model_exact;
 mod properties;

@@ -206,6 +206,54 @@ fn number(cell: &str, count: bool) -> Result<Option<f64>, String> {
     }
 }
 
+/// 1-based line numbers of byte offsets, counted incrementally as the reader moves on.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the csv reader places at `byte`. The reader's position is
+    /// where the previous record ended, so the blank and comment lines it skipped are
+    /// skipped here too before counting.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let mut byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        loop {
+            match self.bytes.get(byte) {
+                Some(b'\n') | Some(b'\r') => byte += 1,
+                Some(b'#') => {
+                    byte = self.bytes[byte..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(self.bytes.len(), |i| byte + i + 1)
+                }
+                _ => break,
+            }
+        }
+        if byte < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = byte;
+        self.line
+    }
+}
+
 /// Parse and check the table.
 pub fn load_table(
     path: &Path,
@@ -229,10 +277,12 @@ pub fn load_table(
     let header_record = reader
         .headers()
         .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?;
-    // The header's own line: comment lines may come before it.
+    // The csv crate's own line numbers skip comment lines, so lines are counted from
+    // byte offsets instead.
+    let mut lines = LineCounter::new(bytes);
     let header_line = header_record
         .position()
-        .map_or(1, |p| p.line().max(1) as usize);
+        .map_or(1, |p| lines.line_at(p.byte()));
     let header: Vec<String> = header_record.iter().map(|h| h.trim().to_string()).collect();
     if header.iter().all(|h| h.is_empty()) {
         return Err(InputError::file(path, "the table is empty (no header row)"));
@@ -247,7 +297,7 @@ pub fn load_table(
     let mut ids = HashSet::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             InputError::at(
                 path,
                 Location::Line(line),
@@ -255,7 +305,7 @@ pub fn load_table(
                 format!("malformed CSV: {e}"),
             )
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -499,5 +549,21 @@ mod tests {
         assert!(number("inf", true).is_err());
         assert!(number("1e400", false).is_err());
         assert_eq!(number("  ", false), Ok(None));
+    }
+
+    #[test]
+    fn lines_skip_comments_and_blank_lines_like_the_reader() {
+        let text = b"# a\n# b\nh1,h2\n1,2\n\n3,4\r\n\r\n5,6\n";
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(&text[..]);
+        let mut lines = LineCounter::new(text);
+        let header = reader.headers().unwrap().position().unwrap().byte();
+        assert_eq!(lines.line_at(header), 3);
+        let found: Vec<usize> = reader
+            .records()
+            .map(|r| lines.line_at(r.unwrap().position().unwrap().byte()))
+            .collect();
+        assert_eq!(found, vec![4, 6, 8]);
     }
 }

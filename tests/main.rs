@@ -6,4 +6,5 @@ mod common;
 mod errors;
 mod formats;
 mod model_exact;
+mod nothing_lost;
 mod properties;

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod errors;
 mod formats;
+mod fuzz;
 mod model_exact;
 mod nothing_lost;
 mod properties;

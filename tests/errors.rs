@@ -324,3 +324,58 @@ fn absurd_command_line_sizes_are_refused() {
         );
     }
 }
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.toml"), TOML).unwrap();
+    // Sparse files: their size is what counts, and nothing is written to disk.
+    let table = std::fs::File::create(dir.path().join("t-districts.csv")).unwrap();
+    table.set_len(65 << 20).unwrap();
+    let out = run_in(dir.path(), &["validate", "t.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`districts`") && err.contains("more than the 67108864 bytes"),
+        "{err}"
+    );
+    let big = std::fs::File::create(dir.path().join("big.toml")).unwrap();
+    big.set_len(5 << 20).unwrap();
+    let out = run_in(dir.path(), &["validate", "big.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("big.toml") && err.contains("more than the 4194304 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_largest_chamber_and_party_count_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10,000 districts, 50 parties: validated and run for a few iterations.
+    let ids: Vec<String> = (0..50).map(|p| format!("P{p}")).collect();
+    let mut toml = String::from("name = \"Largest\"\ndistricts = \"t-districts.csv\"\n");
+    for id in &ids {
+        toml.push_str(&format!("[[party]]\nid = \"{id}\"\n"));
+    }
+    toml.push_str("[uncertainty]\ndistrict_sd = 0.2\n[rerun]\ndistricts = [\"9999\"]\n");
+    let mut csv = format!("district,electorate,turnout,{}\n", ids.join(","));
+    for d in 0..10_000 {
+        csv.push_str(&format!("{d},1000,0.5"));
+        for p in 0..50 {
+            csv.push_str(if (d + p) % 10 == 0 { ",0.18" } else { ",0.002" });
+        }
+        csv.push('\n');
+    }
+    std::fs::write(dir.path().join("t.toml"), toml).unwrap();
+    std::fs::write(dir.path().join("t-districts.csv"), csv).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["run", "t.toml", "-n", "20", "-j", "1", "-q", "--out", "o"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seats = std::fs::read_to_string(dir.path().join("o/seats.csv")).unwrap();
+    // Header + 2 outcomes × 50 parties × 10,001 seat counts + the bloc rows (one per party).
+    assert_eq!(seats.lines().count(), 1 + 2 * 2 * 50 * 10_001);
+}

@@ -356,7 +356,7 @@ impl Scenario {
 /// wrong file (a table or a binary) and is refused before it is read into memory.
 pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
 /// Largest districts table read: 10,000 districts with 50 parties fit in about 10 MB.
-pub const MAX_TABLE_BYTES: u64 = 256 << 20;
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
 
 /// Read a whole file, refusing one above `limit` bytes without reading it.
 fn read_limited(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, String> {

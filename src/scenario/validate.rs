@@ -453,24 +453,27 @@ pub fn validate(
         raw.shares,
         raw.baseline,
     )?;
+    // Lists of district ids can be as long as the file allows: look them up by hash.
+    let district_ids: std::collections::HashMap<&str, usize> = table
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
     let district_mask = |key: &str, refs: &[super::raw::DistrictRef]| -> Result<Vec<bool>> {
         let mut mask = vec![false; table.districts.len()];
         for r in refs {
             let id = r.as_id();
-            let d = table
-                .districts
-                .iter()
-                .position(|d| d.id == id)
-                .ok_or_else(|| {
-                    ctx.err(
-                        key,
-                        format!(
-                            "district `{id}` is not in {}{}",
-                            provenance.districts_file.display(),
-                            hints::did_you_mean(&id, table.districts.iter().map(|d| &d.id))
-                        ),
-                    )
-                })?;
+            let d = district_ids.get(id.as_str()).copied().ok_or_else(|| {
+                ctx.err(
+                    key,
+                    format!(
+                        "district `{id}` is not in {}{}",
+                        provenance.districts_file.display(),
+                        hints::did_you_mean(&id, table.districts.iter().map(|d| &d.id))
+                    ),
+                )
+            })?;
             mask[d] = true;
         }
         Ok(mask)

@@ -225,3 +225,47 @@ fn recount_undoes_stealing_but_keeps_stuffing() {
     assert_eq!(h.wins(Outcome::NoRerun, 1, 0), 500);
     assert_eq!(h.recounted, vec![500, 500]);
 }
+
+#[test]
+fn boycotting_parties_win_no_rerun_and_their_voters_abstain() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "district,name,region,electorate,turnout,A,B,C\n1,D,R,1000,0.5,0.5,0.3,0.2\n2,D,R,1000,0.5,0.2,0.5,0.3\n";
+    let toml = "name = \"bo\"\ndistricts = \"bo-districts.csv\"\n[[party]]\nid = \"A\"\n[[party]]\nid = \"B\"\n[[party]]\nid = \"C\"\n\
+        [rerun]\nall = true\nboycott = [\"A\"]\n";
+    let s = load(dir.path(), "bo", toml, csv);
+    let h = run(&s, 200, 2);
+    // No rerun: the intention winners. Rerun: A is gone, so B takes district 1 too.
+    assert_eq!(h.wins(Outcome::NoRerun, 0, 0), 200);
+    assert_eq!(h.wins(Outcome::Rerun, 0, 1), 200);
+    assert_eq!(h.wins(Outcome::Rerun, 1, 1), 200);
+    assert_eq!(h.party(Outcome::Rerun, 0)[0], 200);
+}
+
+#[test]
+fn marginal_voters_decide_a_turnout_surge() {
+    // B trails 45/55 at 40% turnout; 20 extra points of turnout all for A (marginal):
+    // A = 1000 (0.4·0.45 + 0.2) = 380 > B = 220. Without marginal, A still trails.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "district,name,region,electorate,turnout,A,B\n1,D,R,1000,0.4,0.45,0.55\n";
+    let base = "name = \"mv\"\ndistricts = \"mv-districts.csv\"\n[[party]]\nid = \"A\"\n[[party]]\nid = \"B\"\n[turnout]\nshift_pp = 20\n";
+    let s = load(dir.path(), "mv", base, csv);
+    assert_eq!(run(&s, 100, 1).wins(Outcome::NoRerun, 0, 1), 100);
+    let with_marginal = format!("{base}marginal = {{ A = 1.0 }}\n");
+    let s = load(dir.path(), "mv", &with_marginal, csv);
+    assert_eq!(run(&s, 100, 1).wins(Outcome::NoRerun, 0, 0), 100);
+}
+
+#[test]
+fn low_turnout_districts_are_vacant_then_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "district,name,region,electorate,turnout,A,B\n1,D,R,1000,0.2,0.6,0.4\n2,D,R,1000,0.6,0.4,0.6\n";
+    let toml = "name = \"v\"\ndistricts = \"v-districts.csv\"\n[[party]]\nid = \"A\"\n[[party]]\nid = \"B\"\n\
+        [validity]\nmin_turnout = 0.25\n[rerun.turnout]\nshift_pp = 10\n";
+    let s = load(dir.path(), "v", toml, csv);
+    let h = run(&s, 100, 1);
+    assert_eq!(h.vacancies(Outcome::NoRerun)[1], 100);
+    assert_eq!(h.annulled, vec![100, 0]);
+    // The rerun at 30% turnout is valid: A wins it.
+    assert_eq!(h.wins(Outcome::Rerun, 0, 0), 100);
+    assert_eq!(h.vacancies(Outcome::Rerun)[0], 100);
+}

@@ -292,6 +292,16 @@ pub fn load_table(
         e
     })?;
 
+    // The field named by errors about a whole row of party cells.
+    let all_parties = if party_ids.len() <= 6 {
+        party_ids.join("/")
+    } else {
+        format!(
+            "{} … {} (party columns)",
+            party_ids[0],
+            party_ids[party_ids.len() - 1]
+        )
+    };
     let mut districts = Vec::new();
     let mut regions: Vec<String> = Vec::new();
     let mut ids = HashSet::new();
@@ -401,7 +411,7 @@ pub fn load_table(
         let total: f64 = values.iter().sum();
         if total <= 0.0 {
             return Err(at(
-                &party_ids.join("/"),
+                &all_parties,
                 "no party stands here (every party cell is blank or 0)".into(),
             ));
         }
@@ -414,13 +424,13 @@ pub fn load_table(
             ShareFormat::Fraction => {
                 if values.iter().any(|&v| v > 1.0) {
                     return Err(at(
-                        &party_ids.join("/"),
+                        &all_parties,
                         "a vote share is above 1; with shares = \"fraction\" write 47% as 0.47 (or set shares = \"votes\" for counts)".into(),
                     ));
                 }
                 if (total - 1.0).abs() > SHARE_SUM_TOLERANCE {
                     return Err(at(
-                        &party_ids.join("/"),
+                        &all_parties,
                         format!("the vote shares sum to {total:.4}, not 1 (within {SHARE_SUM_TOLERANCE})"),
                     ));
                 }
@@ -431,7 +441,7 @@ pub fn load_table(
             ShareFormat::Votes => {
                 if total <= 1.0 + SHARE_SUM_TOLERANCE && electorate > 100.0 {
                     return Err(at(
-                        &party_ids.join("/"),
+                        &all_parties,
                         format!("the vote counts add up to {total}, which looks like fractions; set shares = \"fraction\" in the scenario, or write counts"),
                     ));
                 }

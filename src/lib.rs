@@ -6,6 +6,7 @@
 //! results are identical for any number of threads or machines.
 #![deny(missing_docs)]
 
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod engine;
@@ -31,6 +32,7 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::Run(a) => commands::run::run(a),
         cli::Command::Validate(a) => commands::validate::run(a),
         cli::Command::New(a) => commands::new::run(a),
+        cli::Command::Plot(a) => commands::plot::run(a),
     }
 }
 

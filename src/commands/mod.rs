@@ -1,6 +1,7 @@
 //! One module per subcommand; each takes parsed arguments and returns a `Result`.
 
 pub mod new;
+pub mod plot;
 pub mod run;
 pub mod validate;
 

@@ -76,7 +76,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let charts_note = if args.no_plots {
         "charts skipped (--no-plots)".to_string()
     } else {
-        "charts are not drawn by this version: data files only".to_string()
+        let files = crate::charts::render_all(&summary, &args.charts.options())?;
+        let count = files.len();
+        for (name, bytes) in files {
+            out.stage(&name, &bytes)?;
+        }
+        format!("{count} of them charts and report.html")
     };
     let dir = out.path().to_path_buf();
     let written = out.commit()?;

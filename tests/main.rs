@@ -4,6 +4,10 @@
 mod charts;
 mod cli;
 mod common;
+mod errors;
 mod forensics;
+mod formats;
+mod fuzz;
 mod model_exact;
+mod nothing_lost;
 mod properties;

@@ -75,6 +75,8 @@ pub struct Table {
     pub counts: bool,
     /// Rows left out because no vote was cast there (ids).
     pub skipped: Vec<String>,
+    /// Non-party columns holding text, ignored.
+    pub ignored: Vec<String>,
 }
 
 impl Table {
@@ -172,17 +174,44 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             ))
         }
     };
-    let party_cols: Vec<usize> = header
+    let records: Vec<csv::StringRecord> =
+        reader.records().collect::<Result<_, _>>().map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            InputError::at(
+                path,
+                Location::Line(line),
+                "",
+                format!("malformed CSV: {e}"),
+            )
+        })?;
+    // A party column holds numbers; a column whose filled cells are mostly text (notes, codes)
+    // is ignored and listed in the report, so an annotation column does not stop the analysis.
+    // A party column with a typo in a few cells stays a party, and the typo is an error.
+    let numeric = |i: usize| {
+        let (mut filled, mut text) = (0usize, 0usize);
+        for r in &records {
+            let cell = r.get(i).unwrap_or("").trim();
+            if !cell.is_empty() {
+                filled += 1;
+                text += usize::from(number(cell).is_err());
+            }
+        }
+        2 * text <= filled
+    };
+    let candidates: Vec<usize> = header
         .iter()
         .enumerate()
         .filter(|(_, h)| !h.is_empty() && !RESERVED.contains(&h.as_str()))
         .map(|(i, _)| i)
         .collect();
+    let (party_cols, text_cols): (Vec<usize>, Vec<usize>) =
+        candidates.into_iter().partition(|&i| numeric(i));
+    let ignored: Vec<String> = text_cols.iter().map(|&i| header[i].clone()).collect();
     if party_cols.len() < 2 {
         return Err(header_err(
             "",
             format!(
-                "need at least two party columns (every column other than {} is a party); found {}",
+                "need at least two party columns of numbers (every numeric column other than {} is a party); found {}",
                 RESERVED.join(", "),
                 party_cols.len()
             ),
@@ -200,16 +229,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     }
     let mut rows: Vec<Raw> = Vec::new();
     let mut ids = HashSet::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            InputError::at(
-                path,
-                Location::Line(line),
-                "",
-                format!("malformed CSV: {e}"),
-            )
-        })?;
+    for record in records {
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -381,6 +401,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         units,
         counts,
         skipped,
+        ignored,
     })
 }
 
@@ -420,8 +441,11 @@ mod tests {
         let e = p("district,electorate,A,B\n1,100,80,40\n").unwrap_err();
         assert!(e.to_string().contains("120 votes were cast"), "{e}");
         assert!(p("id,A,B\n1,1,2\n").is_err());
+        let t = p("district,turnout,A,B,note\n1,0.5,0.6,0.4,recounted\n").unwrap();
+        assert_eq!(t.ignored, vec!["note".to_string()]);
+        assert_eq!(t.parties, vec!["A".to_string(), "B".to_string()]);
         assert!(p("district,turnout,A\n1,0.5,1\n").is_err());
-        let e = p("district,turnout,A,B\n1,0.5,x,0.5\n").unwrap_err();
+        let e = p("district,turnout,A,B\n1,0.5,x,0.5\n2,0.5,0.5,0.5\n3,0.5,0.4,0.6\n").unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
     }
 }

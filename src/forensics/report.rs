@@ -61,6 +61,7 @@ pub fn json(a: &Analysis, table: &Table, source: &Source) -> Vec<u8> {
             "level": match table.level { Level::District => "district", Level::Station => "station" },
             "rows": table.units.len(),
             "rows_without_votes": table.skipped,
+            "ignored_columns": table.ignored,
             "counts": table.counts,
             "parties": table.parties,
         },
@@ -145,6 +146,13 @@ pub fn text(a: &Analysis, table: &Table, source: &Source) -> String {
             "vote shares"
         }
     );
+    if !table.ignored.is_empty() {
+        let _ = writeln!(
+            s,
+            "Ignored text columns (not parties): {}.",
+            table.ignored.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "Fingerprint: official turnout against the share of {b} (the beneficiary)."
@@ -235,7 +243,8 @@ pub fn text(a: &Analysis, table: &Table, source: &Source) -> String {
          mobilisation, heterogeneous regions) can bend it, and the fit depends on the assumed \
          clean model. f_e is pinned by the cluster near 100% turnout and share; f_i, stuffing_sd \
          and alpha trade off along a ridge, so a small f_i alone is no evidence (clean tables of \
-         5,000 rows have given f_i up to 0.33); look for an interval clear of 0."
+         5,000 rows have given f_i up to 0.33, interval and all); the fair model's distance against \
+         the noise floor is the better guide."
     );
     s
 }

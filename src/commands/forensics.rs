@@ -82,7 +82,7 @@ pub fn run(args: &ForensicsArgs) -> Result<()> {
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
     if !args.quiet {
-        print!("{text}");
+        super::print_stdout(&text);
         eprintln!(
             "analysed in {:.1} s; wrote {} files to {}{}",
             started.elapsed().as_secs_f64(),

@@ -46,6 +46,9 @@ pub struct Scratch {
     pub vacant: [u32; 2],
     bloc_seats: Vec<u32>,
     stolen: Vec<u32>,
+    /// Fingerprint counts since the last [`Scratch::flush`]: u32 halves the cache footprint
+    /// of the hottest histogram, and a block cannot overflow it.
+    fingerprint: Vec<u32>,
 }
 
 impl Scratch {
@@ -70,6 +73,15 @@ impl Scratch {
             vacant: [0; 2],
             bloc_seats: vec![0; 2 * p.blocs],
             stolen: vec![0; np],
+            fingerprint: vec![0; FINGERPRINT_BINS * FINGERPRINT_BINS],
+        }
+    }
+
+    /// Move the counts kept in the scratch into `h`; call after every block of iterations.
+    pub fn flush(&mut self, h: &mut Histograms) {
+        for (total, c) in h.fingerprint.iter_mut().zip(self.fingerprint.iter_mut()) {
+            *total += u64::from(*c);
+            *c = 0;
         }
     }
 }
@@ -139,7 +151,8 @@ fn perturb<R: Rng + ?Sized>(
     }
 }
 
-/// Run iteration with generator `rng` and add it to `h`.
+/// Run iteration with generator `rng` and add it to `h` (the fingerprint reaches `h` at the
+/// next [`Scratch::flush`]).
 pub fn simulate<R: Rng + ?Sized>(
     s: &Scenario,
     p: &Prepared,
@@ -175,6 +188,7 @@ pub fn simulate<R: Rng + ?Sized>(
         let (x, y);
         let t_true;
         let t_off;
+        let mut official_is_true = false;
         if intention {
             perturb(
                 rng,
@@ -199,7 +213,8 @@ pub fn simulate<R: Rng + ?Sized>(
             let abstain = n * (1.0 - t_true);
             match (class, b) {
                 (FraudClass::Clean, _) | (_, None) => {
-                    sc.off.copy_from_slice(&sc.v);
+                    // The official count is the true count: read `v`, copy nothing.
+                    official_is_true = true;
                     t_off = t_true;
                 }
                 (_, Some(b)) => {
@@ -264,8 +279,9 @@ pub fn simulate<R: Rng + ?Sized>(
         }
 
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
+        let official: &[f64] = if official_is_true { &sc.v } else { &sc.off };
         // A clean district's official count is its true count: one tally serves both.
-        let official_winner = tally::plurality_winner(&sc.off);
+        let official_winner = tally::plurality_winner(official);
         let clean_winner = if class == FraudClass::Clean {
             official_winner
         } else {
@@ -279,18 +295,18 @@ pub fn simulate<R: Rng + ?Sized>(
 
         if let Some(b) = b {
             if p.share[d * np + b] > 0.0 {
-                let cast: f64 = sc.off.iter().sum();
+                let cast: f64 = official.iter().sum();
                 if cast > 0.0 {
                     let tb = fingerprint_bin(t_off);
-                    let sb = fingerprint_bin(sc.off[b] / cast);
-                    h.fingerprint[tb * FINGERPRINT_BINS + sb] += 1;
+                    let sb = fingerprint_bin(official[b] / cast);
+                    sc.fingerprint[tb * FINGERPRINT_BINS + sb] += 1;
                 }
             }
         }
 
         let annulled = s.rerun.forced[d]
             || !valid
-            || rerun::rules_annul(&s.rerun.rules, t_off, &sc.off)
+            || rerun::rules_annul(&s.rerun.rules, t_off, official)
             || by_class_chance(rng, &s.rerun.annul, class);
         sc.annulled[d] = annulled;
         any_annulled |= annulled;
@@ -360,18 +376,15 @@ fn run_reruns<R: Rng + ?Sized>(
         let abstain = (n - cast).max(0.0);
         let (fi, fe) = p.rerun_fraud_probs[d];
         let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
-        let t_off = match (class, b) {
-            (FraudClass::Clean, _) | (_, None) => {
-                sc.off.copy_from_slice(&sc.v);
-                t_eff
-            }
+        let (t_off, official): (f64, &[f64]) = match (class, b) {
+            (FraudClass::Clean, _) | (_, None) => (t_eff, &sc.v),
             (_, Some(b)) => {
                 fraud::official_into(&sc.v, abstain, b, x, y, &mut sc.off);
-                fraud::official_turnout(t_eff, x)
+                (fraud::official_turnout(t_eff, x), &sc.off)
             }
         };
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        sc.rerun_winner[d] = match (valid, tally::plurality_winner(&sc.off)) {
+        sc.rerun_winner[d] = match (valid, tally::plurality_winner(official)) {
             (true, Some(w)) => w as u16,
             _ => VACANT,
         };

@@ -95,6 +95,7 @@ fn simulate_block(
         iteration::simulate(s, p, &mut rng, sc, h);
         each(sc);
     }
+    sc.flush(h);
 }
 
 /// Run iterations `spec.start..spec.end` and count their results.

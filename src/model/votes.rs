@@ -16,8 +16,9 @@ pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
         total += v;
     }
     if total > 0.0 {
+        let inv = 1.0 / total;
         for o in out.iter_mut() {
-            *o /= total;
+            *o *= inv;
         }
     }
 }

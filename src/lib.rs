@@ -11,8 +11,10 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod partial;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 
 use clap::Parser;
 
@@ -31,6 +33,8 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::Run(a) => commands::run::run(a),
         cli::Command::Validate(a) => commands::validate::run(a),
         cli::Command::New(a) => commands::new::run(a),
+        cli::Command::Sweep(a) => commands::sweep::run(a),
+        cli::Command::Merge(a) => commands::merge::run(a),
     }
 }
 

@@ -2,3 +2,5 @@
 //! `seatsim` binary.
 
 mod common;
+mod shard;
+mod sweep;

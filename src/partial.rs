@@ -553,3 +553,46 @@ fn check_histograms(
         .into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_any_total() {
+        for total in [0u64, 1, 7, 10, 1000, 999_999_999_999] {
+            for m in [1u64, 2, 3, 4, 7, 64] {
+                let mut next = 0;
+                for k in 0..m {
+                    let (a, b) = Shard { index: k, count: m }.range(total);
+                    assert_eq!(a, next, "total {total}, shard {k}/{m}");
+                    assert!(b >= a && b - a <= total / m + 1);
+                    next = b;
+                }
+                assert_eq!(next, total);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_specs_parse_from_zero() {
+        assert_eq!(
+            Shard::parse("3/64"),
+            Ok(Shard {
+                index: 3,
+                count: 64
+            })
+        );
+        for bad in ["64/64", "1/0", "-1/4", "1", "a/b", "1/2/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn embedded_bytes_round_trip() {
+        for bytes in [b"a,b\n1,2\n".to_vec(), vec![0xff, 0x00, 0x41]] {
+            assert_eq!(Embedded::new(bytes.clone()).bytes(), Some(bytes));
+        }
+        assert_eq!(Embedded::Hex("abc".into()).bytes(), None);
+    }
+}

@@ -282,3 +282,47 @@ pub fn shard_tasks(points: usize, iterations: u64, start: u64, end: u64) -> Vec<
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_hit_both_ends_and_are_evenly_spaced() {
+        let v = Vary::parse("fraud.extreme=0:0.5:21").unwrap();
+        let x = v.values();
+        assert_eq!(x.len(), 21);
+        assert_eq!((x[0], x[20]), (0.0, 0.5));
+        assert_eq!(format_value(x[1]), "0.025");
+        assert_eq!(format_value(x[3]), "0.075");
+        assert_eq!(Vary::parse("a.b=2:9:1").unwrap().values(), vec![2.0]);
+        assert_eq!(
+            Vary::parse("a.b=1:-1:3").unwrap().values(),
+            vec![1.0, 0.0, -1.0]
+        );
+    }
+
+    #[test]
+    fn grids_put_the_first_key_slowest() {
+        let a = Vary::parse("a.x=0:1:2").unwrap();
+        let b = Vary::parse("b.y=5:7:3").unwrap();
+        let g = grid(&[a.clone(), b.clone()]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[1], vec![0.0, 6.0]);
+        assert_eq!(g[3], vec![1.0, 5.0]);
+        assert_eq!(
+            point_overrides(&[a.clone(), b], &g[4]),
+            vec!["a.x=1", "b.y=6"]
+        );
+        assert!(grid_size(&[a.clone(), a]).is_err());
+        assert!(grid_size(&[]).is_err());
+    }
+
+    #[test]
+    fn shard_tasks_cut_points_at_the_right_iterations() {
+        // 3 points × 10 iterations; units 8..23 = point 0 8..10, point 1 all, point 2 0..3.
+        let t = shard_tasks(3, 10, 8, 23);
+        let spans: Vec<_> = t.iter().map(|t| (t.point, t.start, t.end)).collect();
+        assert_eq!(spans, vec![(0, 8, 10), (1, 0, 10), (2, 0, 3)]);
+    }
+}

@@ -1,6 +1,9 @@
 //! One integration-test binary (fast linking): each module drives the library or the real
 //! `seatsim` binary.
 
+mod cli;
 mod common;
+mod model_exact;
+mod properties;
 mod shard;
 mod sweep;

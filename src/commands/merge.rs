@@ -1,6 +1,8 @@
 //! `seatsim merge`: check that the partial files are exactly the shards of one run or sweep,
 //! add their counts, and write the same files the unsharded run would have written.
 
+use std::io::Write;
+
 use crate::cli::MergeArgs;
 use crate::error::Result;
 use crate::partial::{self, Merged};
@@ -27,6 +29,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             let written = out.commit()?;
             if !args.quiet {
                 print!("{}", report::table::render(&summary));
+                let _ = std::io::stdout().flush();
                 eprintln!(
                     "merged {} shards ({} iterations); wrote {} files to {}; {note}",
                     args.partials.len(),

@@ -79,6 +79,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let written = out.commit()?;
     if !args.quiet {
         print!("{}", report::table::render(&summary));
+        let _ = std::io::stdout().flush();
         eprintln!(
             "{} iterations in {:.2} s ({:.0} per second); wrote {} files to {}; {}",
             iterations,

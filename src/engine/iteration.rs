@@ -164,7 +164,7 @@ pub fn simulate<R: Rng + ?Sized>(
             }
             votes::softmax_into(eta, &mut sc.share);
             let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
-            t_true = turnout::turnout(p.turnout_centre[d], noise);
+            t_true = turnout::turnout_from_logit(p.turnout_centre[d], p.turnout_logit[d], noise);
             let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
             turnout::votes_into(
                 n,
@@ -239,11 +239,18 @@ pub fn simulate<R: Rng + ?Sized>(
         }
 
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        sc.winner[d] = match (valid, tally::plurality_winner(&sc.off)) {
+        // A clean district's official count is its true count: one tally serves both.
+        let official_winner = tally::plurality_winner(&sc.off);
+        let clean_winner = if class == FraudClass::Clean {
+            official_winner
+        } else {
+            tally::plurality_winner(&sc.v)
+        };
+        sc.clean_winner[d] = clean_winner.map_or(VACANT, |w| w as u16);
+        sc.winner[d] = match (valid, official_winner) {
             (true, Some(w)) => w as u16,
             _ => VACANT,
         };
-        sc.clean_winner[d] = tally::plurality_winner(&sc.v).map_or(VACANT, |w| w as u16);
 
         if let Some(b) = b {
             if p.share[d * np + b] > 0.0 {

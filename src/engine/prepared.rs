@@ -33,6 +33,8 @@ pub struct Prepared {
     pub standing_start: Vec<usize>,
     /// First-round turnout centre `clamp(T0 + shift)` per district.
     pub turnout_centre: Vec<f64>,
+    /// `logit(turnout_centre)`, computed once.
+    pub turnout_logit: Vec<f64>,
     /// First-round marginal shares `[d][p]` per district, if any.
     pub marginal: Option<Vec<Option<Vec<f64>>>>,
     /// Rerun marginal shares per district, if any.
@@ -102,6 +104,11 @@ impl Prepared {
                 .districts
                 .iter()
                 .map(|d| turnout::shifted(d.turnout, s.turnout.shift_pp))
+                .collect(),
+            turnout_logit: s
+                .districts
+                .iter()
+                .map(|d| turnout::logit(turnout::shifted(d.turnout, s.turnout.shift_pp)))
                 .collect(),
             marginal: marginal_for(&s.turnout.marginal),
             rerun_marginal: marginal_for(&s.rerun.turnout.marginal),

@@ -61,6 +61,7 @@ pub fn draw_intensity<R: Rng + ?Sized>(
 }
 
 /// Draw a district's class and intensities: one uniform, then only what the class needs.
+#[inline]
 pub fn draw<R: Rng + ?Sized>(
     rng: &mut R,
     model: &FraudModel,
@@ -77,6 +78,7 @@ pub fn draw<R: Rng + ?Sized>(
 }
 
 /// Official votes from true votes `v`, non-voters `abstain`, beneficiary `b`.
+#[inline]
 pub fn official_into(v: &[f64], abstain: f64, b: usize, x: f64, y: f64, out: &mut [f64]) {
     let others: f64 = v
         .iter()

@@ -2,14 +2,17 @@
 
 /// Index of the party with the most votes; the first listed wins an exact tie. `None` when
 /// nobody received a vote.
+#[inline]
 pub fn plurality_winner(votes: &[f64]) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
+    // Strictly greater keeps the first of equal maxima; starting at 0 skips empty parties.
+    let (mut best, mut most) = (usize::MAX, 0.0);
     for (p, &v) in votes.iter().enumerate() {
-        if v > 0.0 && best.is_none_or(|(_, bv)| v > bv) {
-            best = Some((p, v));
+        if v > most {
+            most = v;
+            best = p;
         }
     }
-    best.map(|(p, _)| p)
+    (best != usize::MAX).then_some(best)
 }
 
 /// Winner's share of the votes cast and its lead over the runner-up (both fractions).

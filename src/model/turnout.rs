@@ -24,10 +24,16 @@ pub fn shifted(t0: f64, shift_pp: f64) -> f64 {
 
 /// Turnout from its centre and the summed logit-scale noise.
 pub fn turnout(centre: f64, noise: f64) -> f64 {
+    turnout_from_logit(centre, logit(centre), noise)
+}
+
+/// [`turnout`] with `logit(centre)` computed once per district instead of per draw.
+#[inline]
+pub fn turnout_from_logit(centre: f64, logit_centre: f64, noise: f64) -> f64 {
     if noise == 0.0 {
         centre
     } else {
-        logistic(logit(centre) + noise)
+        logistic(logit_centre + noise)
     }
 }
 

@@ -4,15 +4,13 @@
 //! parties standing. A party that does not stand has `ln 0 = -inf`, so softmax gives it 0.
 
 /// Shares from log-scale intentions. Entries of `-inf` (party not standing) get 0.
+#[inline]
 pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
     let max = eta.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut total = 0.0;
     for (o, &e) in out.iter_mut().zip(eta) {
-        let v = if e == f64::NEG_INFINITY {
-            0.0
-        } else {
-            (e - max).exp()
-        };
+        // exp(-inf) is exactly 0: a party not standing gets no share without a branch.
+        let v = (e - max).exp();
         *o = v;
         total += v;
     }

@@ -40,7 +40,13 @@ pub fn run_grid(
             scenarios.len()
         )));
     }
-    let prepared: Vec<Prepared> = scenarios.iter().map(Prepared::new).collect();
+    // Only the points these tasks touch: a sweep runs its grid a chunk at a time.
+    let mut prepared: Vec<Option<Prepared>> = vec![None; scenarios.len()];
+    for t in tasks {
+        if prepared[t.point].is_none() {
+            prepared[t.point] = Some(Prepared::new(&scenarios[t.point]));
+        }
+    }
     let spec = |t: &GridTask| RunSpec {
         seed,
         start: t.start,
@@ -63,7 +69,10 @@ pub fn run_grid(
                         return Err(Error::Interrupted);
                     }
                     let task = &tasks[i];
-                    let (s, p) = (&scenarios[task.point], &prepared[task.point]);
+                    let s = &scenarios[task.point];
+                    let Some(p) = prepared[task.point].as_ref() else {
+                        return Err(Error::Internal("grid point not prepared".into()));
+                    };
                     if scratch.len() < prepared.len() {
                         scratch.resize(prepared.len(), None);
                     }
@@ -95,8 +104,8 @@ pub fn run_grid(
         .zip(tasks)
         .map(|(h, t)| {
             h.unwrap_or_else(|| {
-                let p = &prepared[t.point];
-                Histograms::new(p.parties, p.blocs, p.districts)
+                let s = &scenarios[t.point];
+                Histograms::new(s.parties.len(), s.blocs.len(), s.districts.len())
             })
         })
         .collect())

@@ -100,22 +100,42 @@ fn by_class_chance<R: Rng + ?Sized>(rng: &mut R, probs: &ByClass, class: FraudCl
     chance(rng, probs.get(class))
 }
 
-/// National and regional noise draws (vote intention or turnout share this shape).
+/// National and regional noise draws. `shift[r][p]` receives `nat[p] + reg[r][p]`, the
+/// part of a district's log-share noise shared by its region, so districts add only their own.
 fn draw_party_noise<R: Rng + ?Sized>(
     rng: &mut R,
     national_sd: &[f64],
     regional_sd: &[f64],
     nat: &mut [f64],
-    reg: &mut [f64],
+    shift: &mut [f64],
 ) {
     for (n, &sd) in nat.iter_mut().zip(national_sd) {
         *n = normal(rng, sd);
     }
     let np = nat.len();
-    for row in reg.chunks_mut(np) {
-        for (r, &sd) in row.iter_mut().zip(regional_sd) {
-            *r = normal(rng, sd);
+    for row in shift.chunks_mut(np) {
+        for ((r, &sd), &n) in row.iter_mut().zip(regional_sd).zip(nat.iter()) {
+            *r = n + normal(rng, sd);
         }
+    }
+}
+
+/// `out[p] = base[p] + (shift[p] + district noise)` for the parties standing (`base > -inf`);
+/// a party not standing stays at `-inf` and draws nothing.
+#[inline]
+fn perturb<R: Rng + ?Sized>(
+    rng: &mut R,
+    base: &[f64],
+    shift: &[f64],
+    district_sd: &[f64],
+    out: &mut [f64],
+) {
+    for (((o, &b), &sh), &sd) in out.iter_mut().zip(base).zip(shift).zip(district_sd) {
+        *o = if b > f64::NEG_INFINITY {
+            b + (sh + normal(rng, sd))
+        } else {
+            f64::NEG_INFINITY
+        };
     }
 }
 
@@ -149,7 +169,6 @@ pub fn simulate<R: Rng + ?Sized>(
     for d in 0..p.districts {
         let r = p.region_of[d];
         let n = p.electorate[d];
-        let standing = p.standing(d);
         let eta = &mut sc.eta[d * np..(d + 1) * np];
         let (fi, fe) = p.fraud_probs[d];
         let class;
@@ -157,11 +176,13 @@ pub fn simulate<R: Rng + ?Sized>(
         let t_true;
         let t_off;
         if intention {
-            eta.copy_from_slice(&p.log_share[d * np..(d + 1) * np]);
-            for &q in standing {
-                let q = q as usize;
-                eta[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, s.noise.district[q]);
-            }
+            perturb(
+                rng,
+                &p.log_share[d * np..(d + 1) * np],
+                &sc.reg[r * np..(r + 1) * np],
+                &s.noise.district,
+                eta,
+            );
             votes::softmax_into(eta, &mut sc.share);
             let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
             t_true = turnout::turnout_from_logit(p.turnout_centre[d], p.turnout_logit[d], noise);
@@ -220,10 +241,14 @@ pub fn simulate<R: Rng + ?Sized>(
                     f64::NEG_INFINITY
                 };
             }
-            for &q in standing {
-                let q = q as usize;
-                eta[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, s.noise.district[q]);
-            }
+            sc.share.copy_from_slice(eta);
+            perturb(
+                rng,
+                &sc.share,
+                &sc.reg[r * np..(r + 1) * np],
+                &s.noise.district,
+                eta,
+            );
             sc.base_t[d] = t_true;
         }
         sc.class[d] = class;
@@ -280,6 +305,7 @@ pub fn simulate<R: Rng + ?Sized>(
 }
 
 /// Hold a new election in every annulled district (MODEL.md "Rerun").
+#[inline(never)]
 fn run_reruns<R: Rng + ?Sized>(
     s: &Scenario,
     p: &Prepared,
@@ -310,13 +336,13 @@ fn run_reruns<R: Rng + ?Sized>(
         let r = p.region_of[d];
         let n = p.electorate[d];
         // Start from the first round's true intention, plus fresh rerun noise.
-        for q in 0..np {
-            sc.share[q] = sc.eta[d * np + q];
-        }
-        for &q in p.standing(d) {
-            let q = q as usize;
-            sc.share[q] += sc.nat[q] + sc.reg[r * np + q] + normal(rng, rr.noise.district[q]);
-        }
+        perturb(
+            rng,
+            &sc.eta[d * np..(d + 1) * np],
+            &sc.reg[r * np..(r + 1) * np],
+            &rr.noise.district,
+            &mut sc.share,
+        );
         // softmax in place needs a copy of eta: reuse `off` as the eta buffer.
         sc.off.copy_from_slice(&sc.share);
         votes::softmax_into(&sc.off, &mut sc.share);
@@ -353,6 +379,7 @@ fn run_reruns<R: Rng + ?Sized>(
 }
 
 /// Add the iteration's seats to the histograms.
+#[inline(never)]
 fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
     let (np, nd) = (p.parties, p.districts);
     sc.seats.iter_mut().for_each(|x| *x = 0);

@@ -9,8 +9,9 @@ pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
     let max = eta.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut total = 0.0;
     for (o, &e) in out.iter_mut().zip(eta) {
-        // exp(-inf) is exactly 0: a party not standing gets no share without a branch.
-        let v = (e - max).exp();
+        // exp(-inf) is exactly 0, so a party not standing gets no share; exp(0) is exactly 1,
+        // so the leader's term needs no call.
+        let v = if e == max { 1.0 } else { (e - max).exp() };
         *o = v;
         total += v;
     }

@@ -73,7 +73,8 @@ impl Vary {
         })
     }
 
-    /// The values, START and STOP exactly at the ends.
+    /// The values, START and STOP exactly at the ends, inner values rounded to 12
+    /// significant digits so `0:0.3:4` gives 0.1 rather than 0.09999999999999999.
     pub fn values(&self) -> Vec<f64> {
         let last = self.steps.saturating_sub(1);
         (0..self.steps)
@@ -83,7 +84,8 @@ impl Vary {
                 } else if i == last {
                     self.stop
                 } else {
-                    self.start + (self.stop - self.start) * i as f64 / last as f64
+                    let v = self.start + (self.stop - self.start) * i as f64 / last as f64;
+                    format!("{v:.11e}").parse().unwrap_or(v)
                 }
             })
             .collect()
@@ -296,6 +298,8 @@ mod tests {
         assert_eq!(format_value(x[1]), "0.025");
         assert_eq!(format_value(x[3]), "0.075");
         assert_eq!(Vary::parse("a.b=2:9:1").unwrap().values(), vec![2.0]);
+        let tenths = Vary::parse("a.b=0:0.3:4").unwrap().values();
+        assert_eq!(tenths, vec![0.0, 0.1, 0.2, 0.3]);
         assert_eq!(
             Vary::parse("a.b=1:-1:3").unwrap().values(),
             vec![1.0, 0.0, -1.0]

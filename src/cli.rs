@@ -28,6 +28,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the partial results of `run --shard` or `sweep --shard` into the full outputs.
     Merge(MergeArgs),
+    /// Redraw the charts and report.html of a finished run from its summary.json.
+    Plot(PlotArgs),
 }
 
 /// Parse an iteration count: `100000`, `100_000` or `1e6`.
@@ -81,15 +83,53 @@ pub struct RunArgs {
     /// Also write draws.csv: every iteration's seats.
     #[arg(long)]
     pub draws: bool,
-    /// Do not draw charts.
+    /// Do not draw charts (nor report.html).
     #[arg(long)]
     pub no_plots: bool,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Compute only shard K of M (K from 0) and write a partial result for `seatsim merge`.
     #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
     pub shard: Option<crate::partial::Shard>,
+}
+
+/// Chart options shared by `run` and `plot`.
+#[derive(Debug, Args, Clone)]
+pub struct ChartArgs {
+    /// Chart file format.
+    #[arg(long, value_enum, default_value = "both")]
+    pub format: crate::charts::Format,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000", value_parser = crate::charts::parse_size)]
+    pub size: (u32, u32),
+}
+
+impl ChartArgs {
+    /// As drawing options.
+    pub fn options(&self) -> crate::charts::ChartOptions {
+        crate::charts::ChartOptions {
+            format: self.format,
+            width: self.size.0,
+            height: self.size.1,
+        }
+    }
+}
+
+/// `seatsim plot`.
+#[derive(Debug, Args, Clone)]
+pub struct PlotArgs {
+    /// Output directory of a finished run (holding summary.json).
+    pub dir: PathBuf,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// `seatsim sweep`.
@@ -117,6 +157,9 @@ pub struct SweepArgs {
     /// Do not draw charts.
     #[arg(long)]
     pub no_plots: bool,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -137,6 +180,9 @@ pub struct MergeArgs {
     /// Do not draw charts.
     #[arg(long)]
     pub no_plots: bool,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

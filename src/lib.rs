@@ -6,6 +6,7 @@
 //! results are identical for any number of threads or machines.
 #![deny(missing_docs)]
 
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod engine;
@@ -35,6 +36,7 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::New(a) => commands::new::run(a),
         cli::Command::Sweep(a) => commands::sweep::run(a),
         cli::Command::Merge(a) => commands::merge::run(a),
+        cli::Command::Plot(a) => commands::plot::run(a),
     }
 }
 

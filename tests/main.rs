@@ -1,6 +1,7 @@
 //! One integration-test binary (fast linking): each module drives the library or the real
 //! `seatsim` binary.
 
+mod charts;
 mod cli;
 mod common;
 mod model_exact;

@@ -70,19 +70,21 @@ shift_pp = -5.0
     "fixture.toml"
 }
 
-/// Every file of a directory: name → bytes.
+/// Every file under a directory, recursively: relative path → bytes.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                out.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
     out.sort();
     out
 }
@@ -122,6 +124,10 @@ fn four_shards_merge_to_the_bytes_of_one_run() {
     let full = files(&dir.join("full"));
     let merged = files(&dir.join("merged"));
     assert!(full.iter().any(|(n, _)| n == "summary.json"));
+    assert!(
+        full.iter().any(|(n, _)| n.ends_with(".png")),
+        "charts are compared too"
+    );
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&full), names(&merged));
     for ((name, a), (_, b)) in full.iter().zip(&merged) {

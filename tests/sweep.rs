@@ -152,6 +152,21 @@ fn a_two_key_sweep_covers_the_grid() {
     let csv = fs::read_to_string(tmp.path().join("sw2/sweep.csv")).unwrap();
     assert!(csv.starts_with("fraud.extreme,turnout.shift_pp,outcome,"));
     assert_eq!(csv.lines().count(), 1 + 12 * 2 * 5);
+    // Both heatmaps, in both formats, and no one-key chart.
+    let charts = tmp.path().join("sw2/charts");
+    for stem in ["sweep-majority", "sweep-opposition"] {
+        let png = fs::read(charts.join(format!("{stem}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{stem}.png"
+        );
+        let svg = fs::read_to_string(charts.join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.contains("turnout.shift_pp"),
+            "{stem}.svg"
+        );
+    }
+    assert!(!charts.join("sweep-seats.png").exists());
 }
 
 #[test]
@@ -193,6 +208,7 @@ fn sweep_shards_merge_to_the_bytes_of_one_sweep() {
     assert!(o.status.success(), "{}", stderr(&o));
     let (whole, merged) = (files(&dir.join("whole")), files(&dir.join("merged")));
     assert!(whole.iter().any(|(n, _)| n == "sweep.csv"));
+    assert!(whole.iter().any(|(n, _)| n == "charts/sweep-seats.png"));
     assert_eq!(whole, merged);
     // A sweep shard and a run shard are not parts of one thing.
     let o = run_in(

@@ -24,8 +24,9 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 .unwrap_or_else(|| super::default_out_dir(&scenario.provenance.file));
             let mut out = OutputDir::prepare(&dir)?;
             let summary = Summary::new(&scenario, &histograms, seed);
+            let charts = (!args.no_plots).then(|| args.charts.options());
             let note =
-                super::outputs::stage_run_outputs(&mut out, &scenario, &summary, !args.no_plots)?;
+                super::outputs::stage_run_outputs(&mut out, &scenario, &summary, charts.as_ref())?;
             let written = out.commit()?;
             if !args.quiet {
                 print!("{}", report::table::render(&summary));
@@ -52,7 +53,8 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 .unwrap_or_else(|| super::sweep::default_sweep_dir(&base.provenance.file));
             let mut out = OutputDir::prepare(&dir)?;
             let summary = SweepSummary::new(&base, &vary, &points, seed, iterations);
-            let note = super::outputs::stage_sweep_outputs(&mut out, &summary, !args.no_plots)?;
+            let charts = (!args.no_plots).then(|| args.charts.options());
+            let note = super::outputs::stage_sweep_outputs(&mut out, &summary, charts.as_ref())?;
             let written = out.commit()?;
             if !args.quiet {
                 eprintln!(

@@ -3,6 +3,7 @@
 pub mod merge;
 pub mod new;
 pub mod outputs;
+pub mod plot;
 pub mod run;
 pub mod shard;
 pub mod sweep;

@@ -105,7 +105,8 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
 
     let summary = SweepSummary::new(&base, &grid.vary, &counts, seed, iterations);
-    let note = super::outputs::stage_sweep_outputs(&mut out, &summary, !args.no_plots)?;
+    let charts = (!args.no_plots).then(|| args.charts.options());
+    let note = super::outputs::stage_sweep_outputs(&mut out, &summary, charts.as_ref())?;
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
     if !args.quiet {

@@ -29,6 +29,10 @@ pub struct ScenarioInfo {
     pub baseline: String,
     /// Beneficiary of first-round fraud, if any.
     pub beneficiary: Option<String>,
+    /// Plain-words description of the scenario (as `seatsim validate` prints it), for
+    /// report.html; empty in summaries written before it existed.
+    #[serde(default)]
+    pub description: String,
 }
 
 impl ScenarioInfo {
@@ -47,6 +51,11 @@ impl ScenarioInfo {
                 Baseline::Official => "official".into(),
             },
             beneficiary: s.fraud.beneficiary.map(|b| s.parties[b].id.clone()),
+            description: crate::commands::validate::describe(s)
+                .lines()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 }

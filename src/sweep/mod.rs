@@ -2,6 +2,7 @@
 //! the same seed (common random numbers), so neighbouring points differ only by the change
 //! of inputs, not by fresh simulation noise.
 
+pub mod charts;
 pub mod summary;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,95 @@
+//! `stolen-seats`: how many seats each party wins through fraud — districts whose official
+//! winner differs from the winner of the same votes without fraud.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+
+use super::panels::{self, Panel};
+use super::style::{self, ChartResult, Theme, MUTED};
+use crate::report::Summary;
+
+/// Draw the chart.
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Summary,
+    theme: &Theme,
+) -> ChartResult<()> {
+    let body = style::frame(
+        root,
+        theme,
+        s,
+        "How many seats does each party win through fraud?",
+        &format!(
+            "Districts whose official winner differs from the winner of the same votes without fraud, over {} simulated elections",
+            style::thousands(s.iterations)
+        ),
+    )?;
+    let mut panels: Vec<Panel<'_>> = s
+        .parties
+        .iter()
+        .filter_map(|p| {
+            let stats = s.stolen_seats.party.get(&p.id)?;
+            let any = stats
+                .values
+                .iter()
+                .zip(&stats.counts)
+                .any(|(&v, &c)| v != 0 && c > 0);
+            any.then(|| Panel {
+                label: format!("{} ({})", p.name, p.id),
+                note: format!(
+                    "{} · P(at least one) {}",
+                    panels::stats_note(stats, false),
+                    style::percent(1.0 - zero_share(stats))
+                ),
+                color: style::party_color(s, &p.id),
+                stats,
+            })
+        })
+        .collect();
+    if panels.len() > 1 {
+        panels.push(Panel {
+            label: "all parties".into(),
+            note: panels::stats_note(&s.stolen_seats.total, false),
+            color: MUTED,
+            stats: &s.stolen_seats.total,
+        });
+    }
+    if panels.is_empty() {
+        let (w, h) = body.dim_in_pixel();
+        body.draw(&Text::new(
+            "No seat changed hands through fraud in any simulated election.",
+            (w as i32 / 2, h as i32 / 2),
+            theme
+                .font(26.0, FontStyle::Normal)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Center, VPos::Center)),
+        ))?;
+        return Ok(());
+    }
+    panels::draw(
+        root,
+        &body,
+        theme,
+        &panels,
+        "seats won through fraud",
+        false,
+    )
+}
+
+fn zero_share(c: &crate::report::stats::ChangeStats) -> f64 {
+    let total: u64 = c.counts.iter().sum();
+    let zero: u64 = c
+        .values
+        .iter()
+        .zip(&c.counts)
+        .filter(|(v, _)| **v == 0)
+        .map(|(_, c)| c)
+        .sum();
+    if total == 0 {
+        1.0
+    } else {
+        zero as f64 / total as f64
+    }
+}

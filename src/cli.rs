@@ -24,7 +24,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a commented starter scenario and districts table that run as they are.
     New(NewArgs),
-    /// Run a scenario over a grid of values of one or two keys (common random numbers).
+    /// Run a scenario at every point of a grid of `--set` values, with the same seed everywhere.
     Sweep(SweepArgs),
     /// Combine the partial results of `run --shard` or `sweep --shard` into the full outputs.
     Merge(MergeArgs),

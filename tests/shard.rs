@@ -247,6 +247,19 @@ fn merge_refuses_files_that_are_not_partials() {
         &merge(dir, &[&p[0], &p[1], &p[2]]),
         &["partial-1-of-3.json"],
     );
+    // A shard written by another seatsim version may draw other random numbers.
+    let text = fs::read_to_string(&p[2]).unwrap();
+    let version = format!("\"seatsim_version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version));
+    fs::write(
+        &p[2],
+        text.replacen(&version, "\"seatsim_version\":\"0.0.1\"", 1),
+    )
+    .unwrap();
+    refused(
+        &merge(dir, &[&p[2]]),
+        &["written by seatsim 0.0.1", "partial-2-of-3.json"],
+    );
     let o = run_in(dir, &["run", "fixture.toml", "--shard", "3/3"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::cli::ValidateArgs;
 use crate::error::Result;
-use crate::scenario::{Baseline, FraudModel, Noise, Scenario, TurnoutModel};
+use crate::scenario::{Baseline, ByClass, FraudModel, Noise, Rules, Scenario, TurnoutModel};
 
 /// Check and describe.
 pub fn run(args: &ValidateArgs) -> Result<()> {
@@ -65,6 +65,31 @@ fn fraud_text(s: &Scenario, f: &FraudModel) -> String {
             )
         }
         _ => "none".into(),
+    }
+}
+
+fn by_class_text(b: &ByClass) -> String {
+    format!(
+        "clean {}, incremental {}, extreme {}",
+        b.0[0], b.0[1], b.0[2]
+    )
+}
+
+fn rules_text(r: &Rules) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = r.turnout_above {
+        parts.push(format!("official turnout above {t}"));
+    }
+    if let Some(t) = r.winner_share_above {
+        parts.push(format!("winner's share above {t}"));
+    }
+    if let Some(t) = r.margin_below {
+        parts.push(format!("margin below {t}"));
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        format!("annul when {}", parts.join(" or "))
     }
 }
 
@@ -131,14 +156,14 @@ pub fn describe(s: &Scenario) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "Recount: {} district(s) always{}; detection by class clean/incremental/extreme {:?}.",
+        "Recount: {} district(s) always{}; recount probability by class {}.",
         recount.len(),
         if recount.is_empty() {
             String::new()
         } else {
             format!(" ({})", recount.join(", "))
         },
-        s.recount_detect.0
+        by_class_text(&s.recount_detect)
     );
     let forced: Vec<&str> = s
         .districts
@@ -156,11 +181,11 @@ pub fn describe(s: &Scenario) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "Rerun: {} district(s) always annulled{}; annulment by class {:?}; rules {:?}; boycott: {}; rerun noise {}; rerun turnout {}; rerun fraud {}.",
+        "Rerun: {} district(s) always annulled{}; annulment by class {}; rules: {}; boycott: {}; rerun noise {}; rerun turnout {}; rerun fraud {}.",
         forced.len(),
         if forced.is_empty() { String::new() } else { format!(" ({})", forced.join(", ")) },
-        s.rerun.annul.0,
-        s.rerun.rules,
+        by_class_text(&s.rerun.annul),
+        rules_text(&s.rerun.rules),
         if boycott.is_empty() { "none".to_string() } else { boycott.join(", ") },
         noise_text(&s.rerun.noise),
         turnout_text(&s.rerun.turnout),

@@ -11,7 +11,7 @@ use plotters::style::FontStyle;
 use rayon::prelude::*;
 
 use super::summary::{PointStats, SweepSummary};
-use crate::charts::fingerprint::viridis;
+use crate::charts::fingerprint::{viridis, viridis_bar};
 use crate::charts::style::{self, ChartError, ChartResult, Swatch, Theme, INK, MUTED, REFERENCE};
 use crate::charts::{ChartOptions, Format};
 use crate::error::{Error, Result};
@@ -433,20 +433,8 @@ where
     let Some(((_, top), (right, bottom))) = plot_box else {
         return Ok(());
     };
-    let x0 = right + px(40.0);
-    let x1 = x0 + px(26.0);
+    let x1 = viridis_bar(root, theme, right + px(40.0), top, bottom)?;
     let height = (bottom - top).max(1);
-    let bands = 64;
-    for k in 0..bands {
-        let ya = top + height * k / bands;
-        let yb = top + height * (k + 1) / bands;
-        let t = 1.0 - (k as f64 + 0.5) / bands as f64;
-        root.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
-    }
-    root.draw(&Rectangle::new(
-        [(x0, top), (x1, bottom)],
-        MUTED.stroke_width(1),
-    ))?;
     for k in 0..=4 {
         let t = k as f64 / 4.0;
         let y = bottom - (t * height as f64).round() as i32;

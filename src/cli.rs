@@ -52,6 +52,20 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     }
 }
 
+/// Most worker threads accepted: more than any machine has cores, fewer than would
+/// exhaust the process's thread limit.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parse a thread count: 0 (one per core) up to [`MAX_THREADS`].
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not a thread count between 0 (one per core) and {MAX_THREADS}"
+        )),
+    }
+}
+
 /// Options shared by every command that loads a scenario.
 #[derive(Debug, Args, Clone)]
 pub struct ScenarioArgs {
@@ -75,7 +89,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, short = 'j', default_value_t = 0)]
+    #[arg(long, short = 'j', default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Output directory (default: output/<scenario file stem>/).
     #[arg(long, short = 'o')]
@@ -219,6 +233,11 @@ mod tests {
         assert_eq!(parse_count("1e6"), Ok(1_000_000));
         assert!(parse_count("1.5").is_err());
         assert!(parse_count("-3").is_err());
+        assert_eq!(parse_count("1e10"), Ok(10_000_000_000));
+        assert!(parse_count("1e30").is_err());
+        assert!(parse_count("nan").is_err());
+        assert_eq!(parse_threads("0"), Ok(0));
+        assert!(parse_threads("100000").is_err());
     }
 
     #[test]

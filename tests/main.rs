@@ -4,7 +4,11 @@
 mod charts;
 mod cli;
 mod common;
+mod errors;
+mod formats;
+mod fuzz;
 mod model_exact;
+mod nothing_lost;
 mod properties;
 mod shard;
 mod sweep;

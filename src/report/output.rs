@@ -67,6 +67,16 @@ impl OutputDir {
 
     /// Rename every staged file into place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        // A target that cannot be replaced (a directory of that name) would fail its rename
+        // half-way through; find it before anything is renamed, so no run is half-written.
+        for (_, target) in &self.pending {
+            if target.is_dir() {
+                return Err(Error::Output {
+                    path: target.clone(),
+                    source: std::io::Error::other("a directory is in the way of this output file"),
+                });
+            }
+        }
         let pending = std::mem::take(&mut self.pending);
         let mut done = Vec::new();
         for (temp, target) in pending {
@@ -86,5 +96,66 @@ impl Drop for OutputDir {
         for (temp, _) in &self.pending {
             let _ = fs::remove_file(temp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn dropped_output_leaves_earlier_files_and_no_temporaries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let mut out = OutputDir::prepare(&dir).unwrap();
+        out.stage("a.csv", b"old").unwrap();
+        out.commit().unwrap();
+        let mut out = OutputDir::prepare(&dir).unwrap();
+        out.stage("a.csv", b"new").unwrap();
+        out.stage("b.csv", b"new").unwrap();
+        drop(out);
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"old");
+        assert_eq!(listing(&dir), vec!["a.csv".to_string()]);
+    }
+
+    #[test]
+    fn a_blocked_target_fails_before_any_rename() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let mut out = OutputDir::prepare(&dir).unwrap();
+        out.stage("a.csv", b"old").unwrap();
+        out.commit().unwrap();
+        fs::create_dir(dir.join("b.csv")).unwrap();
+        let mut out = OutputDir::prepare(&dir).unwrap();
+        out.stage("a.csv", b"new").unwrap();
+        out.stage("b.csv", b"new").unwrap();
+        let err = out.commit().unwrap_err();
+        assert!(err.to_string().contains("b.csv"), "{err}");
+        assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"old");
+        assert_eq!(
+            listing(&dir),
+            vec!["a.csv".to_string(), "b.csv".to_string()]
+        );
+    }
+
+    #[test]
+    fn an_out_dir_under_a_regular_file_fails_at_prepare() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("file");
+        fs::write(&file, b"x").unwrap();
+        let err = OutputDir::prepare(&file.join("out")).err().unwrap();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("file/out"), "{err}");
     }
 }

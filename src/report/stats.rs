@@ -139,4 +139,25 @@ mod tests {
         assert_eq!((c.q05, c.q50, c.q95), (-1, 1, 1));
         assert!((c.mean - 0.5).abs() < 1e-12);
     }
+
+    #[test]
+    fn stats_stay_exact_at_ten_billion_iterations_and_ten_thousand_seats() {
+        // 10^10 iterations split evenly between 0 and 10,000 seats: mean 5000, sd 5000.
+        let mut counts = vec![0u64; 10_001];
+        counts[0] = 5_000_000_000;
+        counts[10_000] = 5_000_000_000;
+        let s = seat_stats(&counts, 5_001, 6_667);
+        assert_eq!(s.mean, 5000.0);
+        assert_eq!(s.sd, 5000.0);
+        assert_eq!((s.q05, s.q50, s.q95), (0, 0, 10_000));
+        assert_eq!(s.p_majority, 0.5);
+        // A signed histogram over -10,000..=10,000 with 10^12 iterations at the extremes.
+        let mut change = vec![0u64; 20_001];
+        change[0] = 500_000_000_000;
+        change[20_000] = 500_000_000_000;
+        let c = change_stats(&change, -10_000);
+        assert_eq!(c.mean, 0.0);
+        assert_eq!(c.sd, 10_000.0);
+        assert_eq!(c.values, vec![-10_000, 10_000]);
+    }
 }

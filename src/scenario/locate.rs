@@ -62,6 +62,30 @@ pub fn key_line(text: &str, path: &str) -> Option<usize> {
     None
 }
 
+/// The dotted key a 1-based `line` sets or opens, with its enclosing table
+/// (`extreme = 0.1` under `[fraud]` → `fraud.extreme`), so a parser's error can name it.
+pub fn key_at_line(text: &str, line: usize) -> Option<String> {
+    let mut table = String::new();
+    for (i, l) in text.lines().enumerate() {
+        if let Some(h) = header(l) {
+            table = h;
+            if i + 1 == line {
+                return Some(table);
+            }
+            continue;
+        }
+        if i + 1 == line {
+            let k = assigned_key(l)?;
+            return Some(if table.is_empty() {
+                k
+            } else {
+                format!("{table}.{k}")
+            });
+        }
+    }
+    None
+}
+
 /// 1-based line of the `index`-th `[[party]]` header (0-based index).
 pub fn party_line(text: &str, index: usize) -> Option<usize> {
     text.lines()
@@ -86,5 +110,9 @@ mod tests {
         assert_eq!(key_line(TEXT, "rerun.turnout.marginal"), Some(6));
         assert_eq!(key_line(TEXT, "validity.min_turnout"), None);
         assert_eq!(party_line(TEXT, 1), Some(10));
+        assert_eq!(key_at_line(TEXT, 3).as_deref(), Some("fraud.extreme"));
+        assert_eq!(key_at_line(TEXT, 1).as_deref(), Some("name"));
+        assert_eq!(key_at_line(TEXT, 6).as_deref(), Some("rerun.turnout"));
+        assert_eq!(key_at_line(TEXT, 99), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Scenarios: the TOML file and its districts table, loaded and validated in one step so
 //! the engine never sees invalid input.
 
+mod hints;
 mod locate;
 mod overrides;
 pub mod raw;
@@ -270,18 +271,39 @@ pub struct Scenario {
 impl Scenario {
     /// Load, override and validate a scenario file and its table.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
-        let bytes = std::fs::read(path)
+        let bytes = read_limited(path, MAX_SCENARIO_BYTES)
             .map_err(|e| InputError::file(path, format!("cannot read the scenario file: {e}")))?;
-        let text = String::from_utf8(bytes.clone())
-            .map_err(|_| InputError::file(path, "the scenario file is not valid UTF-8 text"))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        let raw = overrides::parse_with_overrides(path, &text, overrides)?;
+        Scenario::parse(path, &bytes, overrides, |table| {
+            read_limited(table, MAX_TABLE_BYTES)
+        })
+    }
+
+    /// Parse, override and validate scenario bytes; `read_table` supplies the districts
+    /// table named in them (a file reader in [`Scenario::load`], bytes in memory for the
+    /// fuzz tests), or says why it cannot.
+    pub fn parse(
+        path: &Path,
+        bytes: &[u8],
+        overrides: &[String],
+        read_table: impl FnOnce(&Path) -> std::result::Result<Vec<u8>, String>,
+    ) -> Result<Scenario> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            InputError::file(
+                path,
+                format!(
+                    "the scenario file is not valid UTF-8 text (bad byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw = overrides::parse_with_overrides(path, text, overrides)?;
         let table_path = path
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .join(&raw.districts);
-        let table_bytes = std::fs::read(&table_path).map_err(|e| {
-            let ctx = validate::Ctx::new(path, &text, overrides);
+        let table_bytes = read_table(&table_path).map_err(|e| {
+            let ctx = validate::Ctx::new(path, text, overrides);
             ctx.err(
                 "districts",
                 format!(
@@ -292,12 +314,12 @@ impl Scenario {
         })?;
         let provenance = Provenance {
             file: path.to_path_buf(),
-            sha256: sha256_hex(&bytes),
+            sha256: sha256_hex(bytes),
             districts_file: table_path.clone(),
             districts_sha256: sha256_hex(&table_bytes),
             overrides: overrides.to_vec(),
         };
-        validate::validate(raw, &text, overrides, provenance, &table_bytes)
+        validate::validate(raw, text, overrides, provenance, &table_bytes)
     }
 
     /// Build a scenario from bytes already in memory, with the same parsing, overrides and
@@ -353,6 +375,37 @@ impl Scenario {
     pub fn district_index(&self, id: &str) -> Option<usize> {
         self.districts.iter().position(|d| d.id == id)
     }
+}
+
+/// Largest scenario file read: real ones are a few kilobytes, so anything bigger is the
+/// wrong file (a table or a binary) and is refused before it is read into memory.
+pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+/// Largest districts table read: 10,000 districts with 50 parties fit in about 10 MB.
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
+
+/// Read a whole file, refusing one above `limit` bytes without reading it.
+fn read_limited(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a directory".into());
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "it is {} bytes, more than the {limit} bytes seatsim reads",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    // `take` also bounds files whose size the metadata does not tell (pipes, /dev files).
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("it is more than the {limit} bytes seatsim reads"));
+    }
+    Ok(bytes)
 }
 
 /// Lower-case hex SHA-256.

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use super::hints;
+use super::locate::key_at_line;
 use super::raw::RawScenario;
 use crate::error::{InputError, Location, Result};
 
@@ -75,32 +77,54 @@ pub fn parse_with_overrides(path: &Path, text: &str, overrides: &[String]) -> Re
                     path,
                     Location::SetFlag(o.clone()),
                     key.clone(),
-                    e.message().to_string(),
+                    hints::explain(e.message(), Some(&key)),
                 )
             })?;
     }
     Ok(toml::Value::Table(table)
         .try_into::<RawScenario>()
-        .map_err(|e| InputError::file(path, e.message().to_string()))?)
+        .map_err(|e| InputError::file(path, hints::explain(e.message(), None)))?)
 }
 
-/// A TOML syntax or type error, pointing at its line.
+/// A TOML syntax or type error, pointing at its line and naming its key.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> crate::error::Error {
-    let location = match e.span() {
-        Some(span) => Location::Line(
+    let raw_msg = e.message().trim_end();
+    let missing = raw_msg.starts_with("missing field ");
+    let line = e.span().and_then(|span| {
+        // A missing top-level key has no line of its own: serde points at the whole file.
+        if missing && span.start == 0 {
+            return None;
+        }
+        Some(
             text.as_bytes()[..span.start.min(text.len())]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1,
-        ),
-        None => Location::File,
-    };
+        )
+    });
+    let mut field = line.and_then(|l| key_at_line(text, l)).unwrap_or_default();
+    // The word serde complains about, when the line's key is its enclosing table
+    // (`annul = { clen = 0 }`, or a missing key of a `[[party]]`).
+    let named = raw_msg
+        .split('`')
+        .nth(1)
+        .filter(|_| raw_msg.starts_with("unknown field ") || missing);
+    if let Some(word) = named {
+        if field.rsplit('.').next() != Some(word) {
+            field = if field.is_empty() {
+                word.to_string()
+            } else {
+                format!("{field}.{word}")
+            };
+        }
+    }
+    let message = hints::explain(raw_msg, Some(&field));
     InputError::at(
         path,
-        location,
-        String::new(),
-        e.message().trim_end().to_string(),
+        line.map(Location::Line).unwrap_or(Location::File),
+        field,
+        message,
     )
     .into()
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
+use super::hints;
 use super::locate::{key_line, party_line};
 use super::overrides::split_override;
 use super::raw::{RawByClass, RawFraud, RawScenario, RawTurnout, RawUncertainty};
@@ -97,8 +98,9 @@ fn party_index(ids: &[String], id: &str) -> Option<usize> {
 
 fn unknown_party(ids: &[String], id: &str) -> String {
     format!(
-        "`{id}` is not a party id; the parties are {}",
-        ids.join(", ")
+        "`{id}` is not a party id; the parties are {}{}",
+        ids.join(", "),
+        hints::did_you_mean(id, ids)
     )
 }
 
@@ -389,6 +391,20 @@ pub fn validate(
                 )
                 .into());
         }
+        if let Some(col) = super::table::RESERVED_COLUMNS
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&id))
+        {
+            return Err(ctx
+                .party_err(
+                    i,
+                    "id",
+                    format!(
+                        "`{id}` cannot be a party id: the districts table already uses the column `{col}`"
+                    ),
+                )
+                .into());
+        }
         if ids.contains(&id) {
             return Err(ctx
                 .party_err(i, "id", format!("party id `{id}` is used twice"))
@@ -437,23 +453,27 @@ pub fn validate(
         raw.shares,
         raw.baseline,
     )?;
+    // Lists of district ids can be as long as the file allows: look them up by hash.
+    let district_ids: std::collections::HashMap<&str, usize> = table
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
     let district_mask = |key: &str, refs: &[super::raw::DistrictRef]| -> Result<Vec<bool>> {
         let mut mask = vec![false; table.districts.len()];
         for r in refs {
             let id = r.as_id();
-            let d = table
-                .districts
-                .iter()
-                .position(|d| d.id == id)
-                .ok_or_else(|| {
-                    ctx.err(
-                        key,
-                        format!(
-                            "district `{id}` is not in {}",
-                            provenance.districts_file.display()
-                        ),
-                    )
-                })?;
+            let d = district_ids.get(id.as_str()).copied().ok_or_else(|| {
+                ctx.err(
+                    key,
+                    format!(
+                        "district `{id}` is not in {}{}",
+                        provenance.districts_file.display(),
+                        hints::did_you_mean(&id, table.districts.iter().map(|d| &d.id))
+                    ),
+                )
+            })?;
             mask[d] = true;
         }
         Ok(mask)

@@ -96,7 +96,8 @@ pub struct Sources {
     pub file: String,
     /// Its bytes.
     pub scenario: Embedded,
-    /// The districts table's path (recorded in summary.json).
+    /// The districts table's path as `run` saw it (for the reader; `merge` derives it again
+    /// from `file` and the scenario's `districts` key, as `run` did).
     pub districts_file: String,
     /// Its bytes.
     pub districts: Embedded,
@@ -139,13 +140,7 @@ impl Sources {
             .ok_or_else(|| corrupt("districts table"))?;
         let mut overrides = self.overrides.clone();
         overrides.extend_from_slice(extra);
-        Scenario::from_sources(
-            &file,
-            &scenario,
-            Path::new(&self.districts_file),
-            &table,
-            &overrides,
-        )
+        Scenario::from_sources(&file, &scenario, &table, &overrides)
     }
 }
 

@@ -322,29 +322,23 @@ impl Scenario {
         validate::validate(raw, text, overrides, provenance, &table_bytes)
     }
 
-    /// Build a scenario from bytes already in memory, with the same parsing, overrides and
-    /// validation as [`Scenario::load`]: `seatsim merge` rebuilds a shard's scenario from the
-    /// copy embedded in its partial file, on a machine that may not have the original files.
-    /// `file` and `districts_file` are recorded in the provenance (and name errors) as given.
+    /// Build a scenario from bytes already in memory, through [`Scenario::parse`] (the same
+    /// parsing, overrides and validation as [`Scenario::load`]): `seatsim merge` rebuilds a
+    /// shard's scenario from the copy embedded in its partial file, on a machine that may not
+    /// have the original files. `file` is recorded in the provenance as given, and the table
+    /// path is derived from it as `load` derives it.
     pub fn from_sources(
         file: &Path,
         scenario_bytes: &[u8],
-        districts_file: &Path,
         table_bytes: &[u8],
         overrides: &[String],
     ) -> Result<Scenario> {
-        let text = std::str::from_utf8(scenario_bytes)
-            .map_err(|_| InputError::file(file, "the scenario file is not valid UTF-8 text"))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw = overrides::parse_with_overrides(file, text, overrides)?;
-        let provenance = Provenance {
-            file: file.to_path_buf(),
-            sha256: sha256_hex(scenario_bytes),
-            districts_file: districts_file.to_path_buf(),
-            districts_sha256: sha256_hex(table_bytes),
-            overrides: overrides.to_vec(),
-        };
-        validate::validate(raw, text, overrides, provenance, table_bytes)
+        Scenario::parse(
+            file,
+            scenario_bytes,
+            overrides,
+            |_| Ok(table_bytes.to_vec()),
+        )
     }
 
     /// Seats in the chamber: one per district.

@@ -30,6 +30,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Redraw the charts and report.html of a finished run from its summary.json.
     Plot(PlotArgs),
+    /// Fit a fraud prior to official results: fingerprint, digit tests, emitted scenario.
+    Forensics(ForensicsArgs),
 }
 
 /// Parse an iteration count: `100000`, `100_000` or `1e6`.
@@ -221,6 +223,37 @@ pub struct NewArgs {
     /// Party ids, comma-separated.
     #[arg(long, default_value = "A,B,C", value_delimiter = ',')]
     pub parties: Vec<String>,
+}
+
+/// `seatsim forensics`.
+#[derive(Debug, Args, Clone)]
+pub struct ForensicsArgs {
+    /// Official results: district or polling-station rows, party columns as counts or shares.
+    pub table: PathBuf,
+    /// The party fraud would favour (default: the party with the most votes).
+    #[arg(long)]
+    pub beneficiary: Option<String>,
+    /// Output directory (default: output/<table file stem>-forensics/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Also write a scenario with the fitted prior (and FILE's districts table beside it).
+    #[arg(long, value_name = "FILE")]
+    pub emit_scenario: Option<PathBuf>,
+    /// Seed of the fit, bootstrap and digit tests.
+    #[arg(long, default_value_t = 2012)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Parametric-bootstrap replicates for the 90% intervals (0: none).
+    #[arg(long, default_value_t = 50)]
+    pub bootstrap: usize,
+    /// Simulated units per fraud class in each evaluation of the fit.
+    #[arg(long, default_value_t = 20_000)]
+    pub sim_units: usize,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[cfg(test)]

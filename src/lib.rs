@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod forensics;
 pub mod model;
 pub mod partial;
 pub mod report;
@@ -37,6 +38,7 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::Sweep(a) => commands::sweep::run(a),
         cli::Command::Merge(a) => commands::merge::run(a),
         cli::Command::Plot(a) => commands::plot::run(a),
+        cli::Command::Forensics(a) => commands::forensics::run(a),
     }
 }
 

@@ -202,3 +202,28 @@ fn bad_input_exits_2_names_the_field_and_keeps_earlier_results() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let scenario = repo().join("scenarios/azerbaijan-2005.toml");
+    let mut child = crate::common::seatsim()
+        .args(["validate", scenario.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of stdout at once, like `| head -0`.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(status.code(), Some(101));
+}

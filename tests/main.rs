@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod errors;
+mod forensics;
 mod formats;
 mod fuzz;
 mod model_exact;

@@ -1,8 +1,6 @@
 //! `seatsim merge`: check that the partial files are exactly the shards of one run or sweep,
 //! add their counts, and write the same files the unsharded run would have written.
 
-use std::io::Write;
-
 use crate::cli::MergeArgs;
 use crate::error::Result;
 use crate::partial::{self, Merged};
@@ -29,8 +27,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 super::outputs::stage_run_outputs(&mut out, &scenario, &summary, charts.as_ref())?;
             let written = out.commit()?;
             if !args.quiet {
-                print!("{}", report::table::render(&summary));
-                let _ = std::io::stdout().flush();
+                super::print_stdout(&report::table::render(&summary));
                 eprintln!(
                     "merged {} shards ({} iterations); wrote {} files to {}; {note}",
                     args.partials.len(),

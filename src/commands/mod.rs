@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes parsed arguments and returns a `Result`.
 
+pub mod forensics;
 pub mod merge;
 pub mod new;
 pub mod outputs;
@@ -15,6 +16,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// Print to stdout; a closed pipe (`seatsim validate … | head`) is not an error worth a panic.
+pub fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
 
 /// `output/<scenario file stem>/`.
 pub fn default_out_dir(scenario: &Path) -> PathBuf {

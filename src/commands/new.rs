@@ -41,11 +41,11 @@ pub fn run(args: &NewArgs) -> Result<()> {
         .unwrap_or_default();
     write(&csv_path, &starter_table(args.districts, &parties))?;
     write(&toml_path, &starter_scenario(&name, &csv_name, &parties))?;
-    println!(
-        "wrote {} and {}\nnext: seatsim validate {0}   then: seatsim run {0}",
+    super::print_stdout(&format!(
+        "wrote {} and {}\nnext: seatsim validate {0}   then: seatsim run {0}\n",
         toml_path.display(),
         csv_path.display()
-    );
+    ));
     Ok(())
 }
 

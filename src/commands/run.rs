@@ -79,8 +79,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
     if !args.quiet {
-        print!("{}", report::table::render(&summary));
-        let _ = std::io::stdout().flush();
+        super::print_stdout(&report::table::render(&summary));
         eprintln!(
             "{} iterations in {:.2} s ({:.0} per second); wrote {} files to {}; {}",
             iterations,

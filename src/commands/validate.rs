@@ -9,7 +9,7 @@ use crate::scenario::{Baseline, ByClass, FraudModel, Noise, Rules, Scenario, Tur
 /// Check and describe.
 pub fn run(args: &ValidateArgs) -> Result<()> {
     let scenario = Scenario::load(&args.scenario.scenario, &args.scenario.set)?;
-    println!("{}", describe(&scenario));
+    super::print_stdout(&format!("{}\n", describe(&scenario)));
     Ok(())
 }
 

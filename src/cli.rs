@@ -24,6 +24,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a commented starter scenario and districts table that run as they are.
     New(NewArgs),
+    /// Run a scenario at every point of a grid of `--set` values, with the same seed everywhere.
+    Sweep(SweepArgs),
+    /// Combine the partial results of `run --shard` or `sweep --shard` into the full outputs.
+    Merge(MergeArgs),
     /// Redraw the charts and report.html of a finished run from its summary.json.
     Plot(PlotArgs),
     /// Fit a fraud prior to official results: fingerprint, digit tests, emitted scenario.
@@ -104,6 +108,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Compute only shard K of M (K from 0) and write a partial result for `seatsim merge`.
+    #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
+    pub shard: Option<crate::partial::Shard>,
 }
 
 /// Chart options shared by `run` and `plot`.
@@ -133,6 +140,62 @@ impl ChartArgs {
 pub struct PlotArgs {
     /// Output directory of a finished run (holding summary.json).
     pub dir: PathBuf,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `seatsim sweep`.
+#[derive(Debug, Args, Clone)]
+pub struct SweepArgs {
+    /// Scenario and overrides applied at every grid point.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A key to vary: STEPS evenly spaced values from START to STOP, e.g.
+    /// `fraud.extreme=0:0.5:21` (repeatable; the grid is every combination).
+    #[arg(long, value_name = "KEY=START:STOP:STEPS", required = true)]
+    pub vary: Vec<String>,
+    /// Simulated elections per grid point (default: the scenario's `iterations`).
+    #[arg(long, short = 'n', value_parser = parse_count)]
+    pub iterations: Option<u64>,
+    /// Seed of every grid point (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Output directory (default: output/<scenario file stem>-sweep/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Chart format and size.
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Compute only shard K of M (K from 0) of grid points × iterations, for `seatsim merge`.
+    #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
+    pub shard: Option<crate::partial::Shard>,
+}
+
+/// `seatsim merge`.
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// Every partial file of one sharded run or sweep (`partial-K-of-M.json`).
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub partials: Vec<PathBuf>,
+    /// Output directory (default: output/<scenario file stem>/, or …-sweep/ for sweeps).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Do not draw charts.
+    #[arg(long)]
+    pub no_plots: bool,
     /// Chart format and size.
     #[command(flatten)]
     pub charts: ChartArgs,

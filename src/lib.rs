@@ -13,8 +13,10 @@ pub mod engine;
 pub mod error;
 pub mod forensics;
 pub mod model;
+pub mod partial;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 
 use clap::Parser;
 
@@ -33,6 +35,8 @@ pub fn execute(cli: &cli::Cli) -> Result<()> {
         cli::Command::Run(a) => commands::run::run(a),
         cli::Command::Validate(a) => commands::validate::run(a),
         cli::Command::New(a) => commands::new::run(a),
+        cli::Command::Sweep(a) => commands::sweep::run(a),
+        cli::Command::Merge(a) => commands::merge::run(a),
         cli::Command::Plot(a) => commands::plot::run(a),
         cli::Command::Forensics(a) => commands::forensics::run(a),
     }

@@ -11,3 +11,5 @@ mod fuzz;
 mod model_exact;
 mod nothing_lost;
 mod properties;
+mod shard;
+mod sweep;

@@ -34,6 +34,31 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// A vertical viridis colour bar (0 at `bottom`, 1 at `top`) starting at x = `x0`, outlined;
+/// returns its right edge, where tick marks go. Shared with the sweep heatmaps.
+pub fn viridis_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x0: i32,
+    top: i32,
+    bottom: i32,
+) -> ChartResult<i32> {
+    let x1 = x0 + theme.px(26.0);
+    let height = (bottom - top).max(1);
+    let bands = 64;
+    for k in 0..bands {
+        let ya = top + height * k / bands;
+        let yb = top + height * (k + 1) / bands;
+        let t = 1.0 - (k as f64 + 0.5) / bands as f64;
+        root.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
+    }
+    root.draw(&Rectangle::new(
+        [(x0, top), (x1, bottom)],
+        MUTED.stroke_width(1),
+    ))?;
+    Ok(x1)
+}
+
 /// Draw the chart.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -117,19 +142,8 @@ pub fn draw<DB: DrawingBackend>(
     let (_, top) = chart.backend_coord(&(0.0, 100.0));
     let (right, bottom) = chart.backend_coord(&(100.0, 0.0));
     let x0 = right + px(50.0);
-    let x1 = x0 + px(26.0);
+    let x1 = viridis_bar(root, theme, x0, top, bottom)?;
     let height = (bottom - top).max(1);
-    let bands = 64;
-    for k in 0..bands {
-        let ya = top + height * k / bands;
-        let yb = top + height * (k + 1) / bands;
-        let t = 1.0 - (k as f64 + 0.5) / bands as f64;
-        root.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
-    }
-    root.draw(&Rectangle::new(
-        [(x0, top), (x1, bottom)],
-        MUTED.stroke_width(1),
-    ))?;
     let mut tick: u64 = 1;
     loop {
         let t = (tick as f64).ln() / log_max;

@@ -313,6 +313,17 @@ pub fn frame<DB: DrawingBackend>(
     title: &str,
     subtitle: &str,
 ) -> ChartResult<DrawingArea<DB, Shift>> {
+    frame_with_footer(root, theme, &footer(s), title, subtitle)
+}
+
+/// [`frame`] with a footer of the caller's (sweep charts describe a grid, not one run).
+pub fn frame_with_footer<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    footer_text: &str,
+    title: &str,
+    subtitle: &str,
+) -> ChartResult<DrawingArea<DB, Shift>> {
     root.fill(&WHITE)?;
     let m = theme.px(32.0);
     let w = theme.width as i32 - 2 * m;
@@ -339,7 +350,7 @@ pub fn frame<DB: DrawingBackend>(
     let footer_y = theme.height as i32 - theme.px(34.0);
     draw_fitted(
         root,
-        &footer(s),
+        footer_text,
         theme.font(16.0, FontStyle::Normal),
         MUTED,
         (m, footer_y),

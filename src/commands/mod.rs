@@ -1,9 +1,13 @@
 //! One module per subcommand; each takes parsed arguments and returns a `Result`.
 
 pub mod forensics;
+pub mod merge;
 pub mod new;
+pub mod outputs;
 pub mod plot;
 pub mod run;
+pub mod shard;
+pub mod sweep;
 pub mod validate;
 
 use std::io::IsTerminal;

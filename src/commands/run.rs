@@ -24,6 +24,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     }
     let seed = args.seed.unwrap_or(scenario.seed);
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(path));
+    if let Some(shard) = args.shard {
+        return super::shard::run_shard(&scenario, args, shard, iterations, seed, &out_dir);
+    }
     let mut out = OutputDir::prepare(&out_dir)?;
 
     let spec = RunSpec {
@@ -70,19 +73,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let elapsed = started.elapsed();
 
     let summary = Summary::new(&scenario, &histograms, seed);
-    out.stage("seats.csv", &report::csv::seats_csv(&summary))?;
-    out.stage("districts.csv", &report::csv::districts_csv(&summary))?;
-    out.stage("summary.json", &report::summary_json(&summary))?;
-    let charts_note = if args.no_plots {
-        "charts skipped (--no-plots)".to_string()
-    } else {
-        let files = crate::charts::render_all(&summary, &args.charts.options())?;
-        let count = files.len();
-        for (name, bytes) in files {
-            out.stage(&name, &bytes)?;
-        }
-        format!("{count} of them charts and report.html")
-    };
+    let charts = (!args.no_plots).then(|| args.charts.options());
+    let charts_note =
+        super::outputs::stage_run_outputs(&mut out, &scenario, &summary, charts.as_ref())?;
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
     if !args.quiet {

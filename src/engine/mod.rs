@@ -4,6 +4,7 @@
 //! and every result is an integer count, so the output is byte-identical for any thread
 //! count and any split of the iterations across processes.
 
+mod grid;
 pub mod histograms;
 pub mod iteration;
 pub mod prepared;
@@ -15,6 +16,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+pub use grid::{run_grid, GridTask};
 pub use histograms::{Histograms, Outcome};
 pub use iteration::{Scratch, VACANT};
 pub use prepared::Prepared;

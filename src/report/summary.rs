@@ -35,6 +35,31 @@ pub struct ScenarioInfo {
     pub description: String,
 }
 
+impl ScenarioInfo {
+    /// The identity of a loaded scenario (shared by summary.json and sweep.json).
+    pub fn new(s: &Scenario) -> ScenarioInfo {
+        ScenarioInfo {
+            name: s.name.clone(),
+            file: s.provenance.file.display().to_string(),
+            sha256: s.provenance.sha256.clone(),
+            districts_file: s.provenance.districts_file.display().to_string(),
+            districts_sha256: s.provenance.districts_sha256.clone(),
+            overrides: s.provenance.overrides.clone(),
+            input_hash: s.provenance.input_hash(),
+            baseline: match s.baseline {
+                Baseline::Intention => "intention".into(),
+                Baseline::Official => "official".into(),
+            },
+            beneficiary: s.fraud.beneficiary.map(|b| s.parties[b].id.clone()),
+            description: crate::commands::validate::describe(s)
+                .lines()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
 /// A party as reported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartyInfo {
@@ -232,25 +257,7 @@ impl Summary {
         let bins = crate::engine::histograms::FINGERPRINT_BINS;
         Summary {
             seatsim_version: crate::VERSION.to_string(),
-            scenario: ScenarioInfo {
-                name: s.name.clone(),
-                file: s.provenance.file.display().to_string(),
-                sha256: s.provenance.sha256.clone(),
-                districts_file: s.provenance.districts_file.display().to_string(),
-                districts_sha256: s.provenance.districts_sha256.clone(),
-                overrides: s.provenance.overrides.clone(),
-                input_hash: s.provenance.input_hash(),
-                baseline: match s.baseline {
-                    Baseline::Intention => "intention".into(),
-                    Baseline::Official => "official".into(),
-                },
-                beneficiary: s.fraud.beneficiary.map(|b| s.parties[b].id.clone()),
-                description: crate::commands::validate::describe(s)
-                    .lines()
-                    .skip(1)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            },
+            scenario: ScenarioInfo::new(s),
             seed,
             iterations: total,
             seats: n,

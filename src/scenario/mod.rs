@@ -322,6 +322,25 @@ impl Scenario {
         validate::validate(raw, text, overrides, provenance, &table_bytes)
     }
 
+    /// Build a scenario from bytes already in memory, through [`Scenario::parse`] (the same
+    /// parsing, overrides and validation as [`Scenario::load`]): `seatsim merge` rebuilds a
+    /// shard's scenario from the copy embedded in its partial file, on a machine that may not
+    /// have the original files. `file` is recorded in the provenance as given, and the table
+    /// path is derived from it as `load` derives it.
+    pub fn from_sources(
+        file: &Path,
+        scenario_bytes: &[u8],
+        table_bytes: &[u8],
+        overrides: &[String],
+    ) -> Result<Scenario> {
+        Scenario::parse(
+            file,
+            scenario_bytes,
+            overrides,
+            |_| Ok(table_bytes.to_vec()),
+        )
+    }
+
     /// Seats in the chamber: one per district.
     pub fn seats(&self) -> usize {
         self.districts.len()

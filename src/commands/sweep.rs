@@ -1,0 +1,121 @@
+//! `seatsim sweep`: one scenario over a grid of `--set` values, every point with the same
+//! seed; or, with `--shard K/M`, one share of grid points × iterations for `seatsim merge`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::cli::SweepArgs;
+use crate::engine::{GridTask, Hooks};
+use crate::error::{Error, Result};
+use crate::partial::{Partial, Payload, Sources, SweepPart};
+use crate::report::OutputDir;
+use crate::scenario::Scenario;
+use crate::sweep::{self, Sweep, SweepSummary, Vary};
+
+use super::{interrupt_flag, progress_bar};
+
+/// `output/<scenario file stem>-sweep/`.
+pub fn default_sweep_dir(scenario: &std::path::Path) -> PathBuf {
+    let mut dir = super::default_out_dir(scenario).into_os_string();
+    dir.push("-sweep");
+    PathBuf::from(dir)
+}
+
+/// Run a sweep (or one shard of it).
+pub fn run(args: &SweepArgs) -> Result<()> {
+    let path = &args.scenario.scenario;
+    let vary = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    let points = sweep::grid_size(&vary).map_err(Error::Usage)?;
+    let base = Scenario::load(path, &args.scenario.set)?;
+    let iterations = args.iterations.unwrap_or(base.iterations);
+    if iterations == 0 || iterations > crate::MAX_ITERATIONS {
+        return Err(Error::Usage(format!(
+            "--iterations {iterations} is not between 1 and {}",
+            crate::MAX_ITERATIONS
+        )));
+    }
+    let seed = args.seed.unwrap_or(base.seed);
+    let sources = Sources::read(&base)?;
+    let grid = Sweep::new(&sources, vary)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| default_sweep_dir(path));
+    let mut out = OutputDir::prepare(&out_dir)?;
+
+    let units = points as u64 * iterations;
+    let (start, end) = args.shard.map_or((0, units), |s| s.range(units));
+    let tasks = sweep::shard_tasks(points, iterations, start, end);
+    let cancel = interrupt_flag();
+    let label = format!("sweeping {points} points");
+    let pb = progress_bar(end - start, args.quiet, &label);
+    let hooks = Hooks {
+        progress: pb.as_ref(),
+        cancel: Some(&cancel),
+    };
+    let started = Instant::now();
+    let counts = grid.run(&tasks, seed, args.threads, hooks)?;
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    let rate = (end - start) as f64 / elapsed.as_secs_f64().max(1e-9);
+
+    if let Some(shard) = args.shard {
+        let parts = tasks
+            .iter()
+            .zip(counts)
+            .map(|(t, seats): (&GridTask, _)| SweepPart {
+                point: t.point,
+                start: t.start,
+                end: t.end,
+                seats,
+            })
+            .collect();
+        let partial = Partial::new(
+            &base,
+            sources,
+            seed,
+            iterations,
+            shard,
+            (start, end),
+            Payload::Sweep {
+                vary: grid.vary.clone(),
+                parts,
+            },
+        );
+        let name = shard.file_name("sweep-");
+        out.stage(&name, &partial.to_bytes()?)?;
+        let written = out.commit()?;
+        if !args.quiet {
+            eprintln!(
+                "sweep shard {}/{}: {} of {units} point-iterations in {:.2} s ({rate:.0} per second); wrote {}",
+                shard.index,
+                shard.count,
+                end - start,
+                elapsed.as_secs_f64(),
+                written
+                    .first()
+                    .map_or(name, |p| p.display().to_string())
+            );
+        }
+        return Ok(());
+    }
+
+    let summary = SweepSummary::new(&base, &grid.vary, &counts, seed, iterations);
+    let charts = (!args.no_plots).then(|| args.charts.options());
+    let note = super::outputs::stage_sweep_outputs(&mut out, &summary, charts.as_ref())?;
+    let dir = out.path().to_path_buf();
+    let written = out.commit()?;
+    if !args.quiet {
+        eprintln!(
+            "{points} grid points × {iterations} iterations in {:.2} s ({rate:.0} per second); wrote {} files to {}; {note}",
+            elapsed.as_secs_f64(),
+            written.len(),
+            dir.display(),
+        );
+    }
+    Ok(())
+}

@@ -130,18 +130,7 @@ pub fn load(path: &Path) -> Result<Table, InputError> {
 
 /// Parse and check an official table (`path` names it in errors).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(InputError::file(
-            path,
-            "the table is not UTF-8 text (save it as CSV UTF-8)",
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes);
+    let (_, mut reader) = crate::scenario::csv_reader(path, bytes, "table")?;
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?

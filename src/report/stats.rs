@@ -19,7 +19,8 @@ pub struct SeatStats {
     pub p_majority: f64,
     /// P(seats >= two-thirds).
     pub p_two_thirds: f64,
-    /// Iterations with 0, 1, …, n seats.
+    /// Iterations with 0, 1, …, n seats (empty, and not written, in sweep summaries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub counts: Vec<u64>,
 }
 

@@ -254,6 +254,29 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// A reader for a CSV table as seatsim reads all of them: UTF-8 (BOM stripped), `#` comment
+/// lines, fields trimmed, rows of any length (checked by the caller, with its own message).
+/// Returns the bytes without the BOM, to which the reader's byte offsets refer.
+pub fn csv_reader<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    what: &str,
+) -> Result<(&'a [u8], csv::Reader<&'a [u8]>), InputError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(InputError::file(
+            path,
+            format!("the {what} is not UTF-8 text (save it as CSV UTF-8)"),
+        ));
+    }
+    let reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(bytes);
+    Ok((bytes, reader))
+}
+
 /// Parse and check the table.
 pub fn load_table(
     path: &Path,
@@ -262,18 +285,7 @@ pub fn load_table(
     format: ShareFormat,
     baseline: Baseline,
 ) -> Result<TableInfo, InputError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(InputError::file(
-            path,
-            "the districts table is not UTF-8 text (save it as CSV UTF-8)",
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes);
+    let (bytes, mut reader) = csv_reader(path, bytes, "districts table")?;
     let header_record = reader
         .headers()
         .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?;

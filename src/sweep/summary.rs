@@ -6,28 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{format_value, SeatCounts, Vary};
 use crate::engine::Outcome;
-use crate::report::stats::seat_stats;
+use crate::report::stats::{seat_stats, SeatStats};
 use crate::report::summary::{PartyInfo, ScenarioInfo};
 use crate::scenario::Scenario;
 
-/// Seat statistics of one party or bloc at one grid point (as in summary.json, without counts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PointStats {
-    /// Mean seats.
-    pub mean: f64,
-    /// Standard deviation.
-    pub sd: f64,
-    /// 5% quantile.
-    pub q05: u64,
-    /// Median.
-    pub q50: u64,
-    /// 95% quantile.
-    pub q95: u64,
-    /// P(seats >= majority).
-    pub p_majority: f64,
-    /// P(seats >= two-thirds).
-    pub p_two_thirds: f64,
-}
+/// Seat statistics of one party or bloc at one grid point: summary.json's [`SeatStats`]
+/// without the per-seat counts (left empty, so they are not written).
+pub type PointStats = SeatStats;
 
 /// One outcome at one grid point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,15 +111,9 @@ pub fn focus_blocs(s: &Scenario) -> (usize, Option<usize>) {
 }
 
 fn point_stats(counts: &[u64], maj: usize, two: usize) -> PointStats {
-    let s = seat_stats(counts, maj, two);
-    PointStats {
-        mean: s.mean,
-        sd: s.sd,
-        q05: s.q05,
-        q50: s.q50,
-        q95: s.q95,
-        p_majority: s.p_majority,
-        p_two_thirds: s.p_two_thirds,
+    SeatStats {
+        counts: Vec::new(),
+        ..seat_stats(counts, maj, two)
     }
 }
 

@@ -94,16 +94,7 @@ pub fn draw<DB: DrawingBackend>(
             "re-run in some elections (annulment or rule)".into(),
         ));
     }
-    let (bx, by) = body.get_base_pixel();
-    let (bw, _) = body.dim_in_pixel();
-    let legend_h = style::legend(
-        root,
-        theme,
-        &items,
-        (bx + px(32.0), by + px(4.0)),
-        bw as i32 - px(64.0),
-    )?;
-    let (_, plots) = body.split_vertically(legend_h + px(4.0));
+    let plots = style::legend_above(root, &body, theme, &items, 4.0)?;
     let (pw, ph) = plots.dim_in_pixel();
     let n = s.districts.len().max(1);
     let slot = (pw as f64 - px(170.0) as f64) / n as f64;

@@ -84,15 +84,11 @@ pub fn draw<DB: DrawingBackend>(
     let body = style::frame(root, theme, s, title, &subtitle)?;
     let max = fp.counts.iter().flatten().copied().max().unwrap_or(0);
     if who.is_none() || max == 0 {
-        let (w, h) = body.dim_in_pixel();
-        body.draw(&Text::new(
+        style::centred_message(
+            &body,
+            theme,
             "No fingerprint: no district result of a fraud beneficiary was recorded.",
-            (w as i32 / 2, h as i32 / 2),
-            theme
-                .font(26.0, FontStyle::Normal)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Center, VPos::Center)),
-        ))?;
+        )?;
         return Ok(());
     }
     let bins = fp.counts.len().max(1) as f64;

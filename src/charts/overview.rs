@@ -68,10 +68,9 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    let (bx, by) = body.get_base_pixel();
-    let bw = body.dim_in_pixel().0 as i32;
-    let legend_h = style::legend(
+    let plot_area = style::legend_above(
         root,
+        &body,
         theme,
         &[
             (Swatch::Dot(INK), "no rerun (upper, lighter): median".into()),
@@ -80,10 +79,8 @@ pub fn draw<DB: DrawingBackend>(
             (Swatch::Line(INK, 3.0), "90% interval".into()),
             (Swatch::Dashed(REFERENCE), "majority / two-thirds".into()),
         ],
-        (bx + px(32.0), by + px(4.0)),
-        bw - px(64.0),
+        8.0,
     )?;
-    let (_, plot_area) = body.split_vertically(legend_h + px(8.0));
 
     let label_font = theme.font(19.0, FontStyle::Normal);
     let label_w = (theme.width as i32 * 3 / 10).min(

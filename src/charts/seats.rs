@@ -127,16 +127,7 @@ pub fn draw<DB: DrawingBackend>(
     if show_thresholds {
         items.push((Swatch::Dashed(REFERENCE), "majority / two-thirds".into()));
     }
-    let (bx, by) = body.get_base_pixel();
-    let bw = body.dim_in_pixel().0 as i32;
-    let legend_h = style::legend(
-        root,
-        theme,
-        &items,
-        (bx + px(32.0), by + px(4.0)),
-        bw - px(64.0),
-    )?;
-    let (_, plot_area) = body.split_vertically(legend_h + px(8.0));
+    let plot_area = style::legend_above(root, &body, theme, &items, 8.0)?;
 
     let mut chart = ChartBuilder::on(&plot_area)
         .margin_top(px(62.0))

@@ -3,8 +3,6 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
 
 use super::panels::{self, Panel};
 use super::style::{self, ChartResult, Theme, MUTED};
@@ -57,15 +55,11 @@ pub fn draw<DB: DrawingBackend>(
         });
     }
     if panels.is_empty() {
-        let (w, h) = body.dim_in_pixel();
-        body.draw(&Text::new(
+        style::centred_message(
+            &body,
+            theme,
             "No seat changed hands through fraud in any simulated election.",
-            (w as i32 / 2, h as i32 / 2),
-            theme
-                .font(26.0, FontStyle::Normal)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Center, VPos::Center)),
-        ))?;
+        )?;
         return Ok(());
     }
     panels::draw(

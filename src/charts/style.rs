@@ -13,6 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor};
 
+use crate::report::summary::ScenarioInfo;
 use crate::report::Summary;
 
 /// The family name charts use. SVG viewers get DejaVu Sans when installed and their own
@@ -286,22 +287,67 @@ pub fn percent(p: f64) -> String {
 
 /// The provenance footer: everything needed to reproduce a chart pasted on its own.
 pub fn footer(s: &Summary) -> String {
-    let mut text = format!(
-        "{} · {} · {} iterations · seed {} · seatsim {} · inputs {}",
-        s.scenario.name,
-        s.scenario.file,
-        thousands(s.iterations),
+    provenance(
+        &s.scenario,
+        &format!("{} iterations", thousands(s.iterations)),
         s.seed,
-        s.seatsim_version,
-        s.scenario
+        &s.seatsim_version,
+    )
+}
+
+/// Footer text shared by run and sweep charts; `iterations` says how many and of what.
+pub fn provenance(scenario: &ScenarioInfo, iterations: &str, seed: u64, version: &str) -> String {
+    let mut text = format!(
+        "{} · {} · {iterations} · seed {seed} · seatsim {version} · inputs {}",
+        scenario.name,
+        scenario.file,
+        scenario
             .input_hash
             .get(..12)
-            .unwrap_or(&s.scenario.input_hash)
+            .unwrap_or(&scenario.input_hash)
     );
-    for o in &s.scenario.overrides {
+    for o in &scenario.overrides {
         text.push_str(&format!(" · --set {o}"));
     }
     text
+}
+
+/// A one-line message in the middle of `area`, for charts with nothing to plot.
+pub fn centred_message<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    text: &str,
+) -> ChartResult<()> {
+    let (w, h) = area.dim_in_pixel();
+    area.draw(&Text::new(
+        text,
+        (w as i32 / 2, h as i32 / 2),
+        theme
+            .font(26.0, FontStyle::Normal)
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center)),
+    ))?;
+    Ok(())
+}
+
+/// Draw `items` as a legend across the top of `body` and return the area below it.
+pub fn legend_above<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    items: &[(Swatch, String)],
+    gap: f64,
+) -> ChartResult<DrawingArea<DB, Shift>> {
+    let (bx, by) = body.get_base_pixel();
+    let bw = body.dim_in_pixel().0 as i32;
+    let legend_h = legend(
+        root,
+        theme,
+        items,
+        (bx + theme.px(32.0), by + theme.px(4.0)),
+        bw - theme.px(64.0),
+    )?;
+    Ok(body.split_vertically(legend_h + theme.px(gap)).1)
 }
 
 /// Fill the chart white, draw its title (the question it answers), subtitle and footer, and

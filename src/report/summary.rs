@@ -73,6 +73,21 @@ pub struct PartyInfo {
     pub bloc: String,
 }
 
+impl PartyInfo {
+    /// The scenario's parties as every summary reports them.
+    pub fn list(s: &Scenario) -> Vec<PartyInfo> {
+        s.parties
+            .iter()
+            .map(|p| PartyInfo {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                color: p.color.clone(),
+                bloc: s.blocs[p.bloc].clone(),
+            })
+            .collect()
+    }
+}
+
 /// Seats of one outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeSummary {
@@ -263,16 +278,7 @@ impl Summary {
             seats: n,
             majority: maj,
             two_thirds: two,
-            parties: s
-                .parties
-                .iter()
-                .map(|p| PartyInfo {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    color: p.color.clone(),
-                    bloc: s.blocs[p.bloc].clone(),
-                })
-                .collect(),
+            parties: PartyInfo::list(s),
             blocs: s.blocs.clone(),
             outcomes,
             rerun_effect,

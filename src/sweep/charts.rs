@@ -140,22 +140,15 @@ pub fn render_all(s: &SweepSummary, opts: &ChartOptions) -> Result<Vec<(String, 
 
 /// Provenance of a sweep chart pasted on its own.
 fn footer(s: &SweepSummary) -> String {
-    let mut text = format!(
-        "{} · {} · {} iterations per point, same random numbers at every point · seed {} · seatsim {} · inputs {}",
-        s.scenario.name,
-        s.scenario.file,
-        style::thousands(s.iterations),
+    style::provenance(
+        &s.scenario,
+        &format!(
+            "{} iterations per point, same random numbers at every point",
+            style::thousands(s.iterations)
+        ),
         s.seed,
-        s.seatsim_version,
-        s.scenario
-            .input_hash
-            .get(..12)
-            .unwrap_or(&s.scenario.input_hash)
-    );
-    for o in &s.scenario.overrides {
-        text.push_str(&format!(" · --set {o}"));
-    }
-    text
+        &s.seatsim_version,
+    )
 }
 
 /// A bloc's colour: that of its first party (as in the run charts).
@@ -216,8 +209,6 @@ fn draw_seats<DB: DrawingBackend>(
             s.two_thirds
         ),
     )?;
-    let (bx, by) = body.get_base_pixel();
-    let bw = body.dim_in_pixel().0 as i32;
     let mut items: Vec<(Swatch, String)> = s
         .blocs
         .iter()
@@ -227,14 +218,7 @@ fn draw_seats<DB: DrawingBackend>(
         Swatch::Dashed(REFERENCE),
         format!("majority {}+ / two-thirds {}+", s.majority, s.two_thirds),
     ));
-    let legend_h = style::legend(
-        root,
-        theme,
-        &items,
-        (bx + px(32.0), by + px(4.0)),
-        bw - px(64.0),
-    )?;
-    let (_, plots) = body.split_vertically(legend_h + px(8.0));
+    let plots = style::legend_above(root, &body, theme, &items, 8.0)?;
     let panels = plots.split_evenly((1, 2));
 
     let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);

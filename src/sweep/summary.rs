@@ -168,16 +168,7 @@ impl SweepSummary {
             seats: base.seats(),
             majority: maj,
             two_thirds: two,
-            parties: base
-                .parties
-                .iter()
-                .map(|p| PartyInfo {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    color: p.color.clone(),
-                    bloc: base.blocs[p.bloc].clone(),
-                })
-                .collect(),
+            parties: PartyInfo::list(base),
             blocs: base.blocs.clone(),
             beneficiary_bloc: base.blocs[ben].clone(),
             opposition_bloc: opp.map(|o| base.blocs[o].clone()),

@@ -130,7 +130,8 @@ pub fn load(path: &Path) -> Result<Table, InputError> {
 
 /// Parse and check an official table (`path` names it in errors).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
-    let (_, mut reader) = crate::scenario::csv_reader(path, bytes, "table")?;
+    let (bytes, mut reader) = crate::scenario::csv_reader(path, bytes, "table")?;
+    let mut lines = crate::scenario::LineCounter::new(bytes);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| InputError::file(path, format!("cannot read the header: {e}")))?
@@ -165,7 +166,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     };
     let records: Vec<csv::StringRecord> =
         reader.records().collect::<Result<_, _>>().map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             InputError::at(
                 path,
                 Location::Line(line),
@@ -219,7 +220,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let mut rows: Vec<Raw> = Vec::new();
     let mut ids = HashSet::new();
     for record in records {
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -436,5 +437,14 @@ mod tests {
         assert!(p("district,turnout,A\n1,0.5,1\n").is_err());
         let e = p("district,turnout,A,B\n1,0.5,x,0.5\n2,0.5,0.5,0.5\n3,0.5,0.4,0.6\n").unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn line_numbers_count_comment_and_blank_lines() {
+        let e = p(
+            "# official results\n\ndistrict,turnout,A,B\n1,0.5,0.6,0.4\n# note\n2,0.5,0.6,0.6\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("line 6"), "{e}");
     }
 }

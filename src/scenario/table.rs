@@ -207,14 +207,16 @@ fn number(cell: &str, count: bool) -> Result<Option<f64>, String> {
 }
 
 /// 1-based line numbers of byte offsets, counted incrementally as the reader moves on.
-struct LineCounter<'a> {
+/// The csv crate's own line numbers skip comment lines, so every table reader uses this.
+pub struct LineCounter<'a> {
     bytes: &'a [u8],
     offset: usize,
     line: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    /// A counter over the bytes the csv reader reads (BOM already stripped).
+    pub fn new(bytes: &'a [u8]) -> Self {
         Self {
             bytes,
             offset: 0,
@@ -225,7 +227,7 @@ impl<'a> LineCounter<'a> {
     /// The line of the record the csv reader places at `byte`. The reader's position is
     /// where the previous record ended, so the blank and comment lines it skipped are
     /// skipped here too before counting.
-    fn line_at(&mut self, byte: u64) -> usize {
+    pub fn line_at(&mut self, byte: u64) -> usize {
         let mut byte = usize::try_from(byte)
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());

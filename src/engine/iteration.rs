@@ -32,7 +32,6 @@ pub struct Scratch {
     share: Vec<f64>,
     v: Vec<f64>,
     off: Vec<f64>,
-    class: Vec<FraudClass>,
     clean_winner: Vec<u16>,
     annulled: Vec<bool>,
     base_t: Vec<f64>,
@@ -63,7 +62,6 @@ impl Scratch {
             share: vec![0.0; np],
             v: vec![0.0; np],
             off: vec![0.0; np],
-            class: vec![FraudClass::Clean; nd],
             clean_winner: vec![VACANT; nd],
             annulled: vec![false; nd],
             base_t: vec![0.0; nd],
@@ -188,7 +186,10 @@ pub fn simulate<R: Rng + ?Sized>(
         let (x, y);
         let t_true;
         let t_off;
+        // Where the official count is: the true count (clean, intention baseline), the
+        // table (official baseline), or `off` (falsified, or recounted).
         let mut official_is_true = false;
+        let mut official_is_table = false;
         if intention {
             perturb(
                 rng,
@@ -222,16 +223,14 @@ pub fn simulate<R: Rng + ?Sized>(
                     t_off = fraud::official_turnout(t_true, x);
                 }
             }
-            sc.base_t[d] = p.table_turnout[d];
         } else {
             t_off = p.table_turnout[d];
             let s_off = &p.share[d * np..(d + 1) * np];
+            let table_votes = &p.table_votes[d * np..(d + 1) * np];
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
             match (class, b) {
                 (FraudClass::Clean, _) | (_, None) => {
-                    for (v, &so) in sc.v.iter_mut().zip(s_off) {
-                        *v = n * t_off * so;
-                    }
+                    sc.v.copy_from_slice(table_votes);
                     t_true = t_off;
                 }
                 (_, Some(b)) => {
@@ -242,12 +241,10 @@ pub fn simulate<R: Rng + ?Sized>(
                     t_true = rec.turnout;
                 }
             }
-            for (o, &so) in sc.off.iter_mut().zip(s_off) {
-                *o = n * t_off * so;
-            }
+            official_is_table = true;
             let cast: f64 = sc.v.iter().sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
-            for ((e, &v), &ls) in eta.iter_mut().zip(&sc.v).zip(log_share) {
+            for ((e, &v), &ls) in sc.share.iter_mut().zip(&sc.v).zip(log_share) {
                 *e = if cast <= 0.0 {
                     ls
                 } else if v > 0.0 && ls > f64::NEG_INFINITY {
@@ -256,7 +253,6 @@ pub fn simulate<R: Rng + ?Sized>(
                     f64::NEG_INFINITY
                 };
             }
-            sc.share.copy_from_slice(eta);
             perturb(
                 rng,
                 &sc.share,
@@ -266,7 +262,6 @@ pub fn simulate<R: Rng + ?Sized>(
             );
             sc.base_t[d] = t_true;
         }
-        sc.class[d] = class;
 
         // Recount: undo stealing, keep stuffing.
         let recounted = s.recount_districts[d] || by_class_chance(rng, &s.recount_detect, class);
@@ -275,11 +270,18 @@ pub fn simulate<R: Rng + ?Sized>(
             if let (Some(b), true) = (b, class != FraudClass::Clean) {
                 let abstain = n * (1.0 - t_true);
                 recount::recount_into(&sc.v, abstain, b, x, &mut sc.off);
+                official_is_table = false;
             }
         }
 
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        let official: &[f64] = if official_is_true { &sc.v } else { &sc.off };
+        let official: &[f64] = if official_is_true {
+            &sc.v
+        } else if official_is_table {
+            &p.table_votes[d * np..(d + 1) * np]
+        } else {
+            &sc.off
+        };
         // A clean district's official count is its true count: one tally serves both.
         let official_winner = tally::plurality_winner(official);
         let clean_winner = if class == FraudClass::Clean {
@@ -357,12 +359,15 @@ fn run_reruns<R: Rng + ?Sized>(
             &sc.eta[d * np..(d + 1) * np],
             &sc.reg[r * np..(r + 1) * np],
             &rr.noise.district,
-            &mut sc.share,
+            &mut sc.off,
         );
-        // softmax in place needs a copy of eta: reuse `off` as the eta buffer.
-        sc.off.copy_from_slice(&sc.share);
+        // `off` holds the rerun's eta until the rerun's official count needs it.
         votes::softmax_into(&sc.off, &mut sc.share);
-        let t_start = sc.base_t[d];
+        let t_start = if p.baseline == Baseline::Intention {
+            p.table_turnout[d]
+        } else {
+            sc.base_t[d]
+        };
         let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
         let t_r = turnout::turnout(
             centre,

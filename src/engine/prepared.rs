@@ -27,10 +27,8 @@ pub struct Prepared {
     pub log_share: Vec<f64>,
     /// `[d][p]` table shares.
     pub share: Vec<f64>,
-    /// Parties standing in each district, as indices (flattened with `standing_start`).
-    pub standing: Vec<u16>,
-    /// Start of each district's slice of `standing` (length D + 1).
-    pub standing_start: Vec<usize>,
+    /// `[d][p]` the table's votes `N·T·s`: the official count in the official baseline.
+    pub table_votes: Vec<f64>,
     /// First-round turnout centre `clamp(T0 + shift)` per district.
     pub turnout_centre: Vec<f64>,
     /// `logit(turnout_centre)`, computed once.
@@ -53,13 +51,11 @@ impl Prepared {
         let p_count = s.parties.len();
         let mut log_share = Vec::with_capacity(s.districts.len() * p_count);
         let mut share = Vec::with_capacity(s.districts.len() * p_count);
-        let mut standing = Vec::new();
-        let mut standing_start = vec![0];
+        let mut table_votes = Vec::with_capacity(s.districts.len() * p_count);
         for d in &s.districts {
             log_share.extend(votes::log_shares(&d.shares));
             share.extend(&d.shares);
-            standing.extend((0..p_count).filter(|&p| d.stands(p)).map(|p| p as u16));
-            standing_start.push(standing.len());
+            table_votes.extend(d.shares.iter().map(|&sh| d.electorate * d.turnout * sh));
         }
         let marginal_for = |m: &Option<Vec<f64>>| {
             m.as_ref().map(|m| {
@@ -98,8 +94,7 @@ impl Prepared {
             table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
             log_share,
             share,
-            standing,
-            standing_start,
+            table_votes,
             turnout_centre: s
                 .districts
                 .iter()
@@ -120,10 +115,5 @@ impl Prepared {
             },
             baseline: s.baseline,
         }
-    }
-
-    /// Indices of the parties standing in district `d`.
-    pub fn standing(&self, d: usize) -> &[u16] {
-        &self.standing[self.standing_start[d]..self.standing_start[d + 1]]
     }
 }

@@ -78,21 +78,29 @@ pub struct ScenarioArgs {
     pub set: Vec<String>,
 }
 
+/// How much to simulate and on how many threads: shared by `run` and `sweep`.
+#[derive(Debug, Args, Clone)]
+pub struct SimulationArgs {
+    /// Simulated elections, per grid point in a sweep (default: the scenario's `iterations`).
+    #[arg(long, short = 'n', value_parser = parse_count)]
+    pub iterations: Option<u64>,
+    /// Seed, the same at every grid point of a sweep (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', default_value_t = 0, value_parser = parse_threads)]
+    pub threads: usize,
+}
+
 /// `seatsim run`.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     /// Scenario and overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Number of simulated elections (default: the scenario's `iterations`).
-    #[arg(long, short = 'n', value_parser = parse_count)]
-    pub iterations: Option<u64>,
-    /// Seed (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, short = 'j', default_value_t = 0, value_parser = parse_threads)]
-    pub threads: usize,
+    /// Iterations, seed and threads.
+    #[command(flatten)]
+    pub sim: SimulationArgs,
     /// Output directory (default: output/<scenario file stem>/).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -158,15 +166,9 @@ pub struct SweepArgs {
     /// `fraud.extreme=0:0.5:21` (repeatable; the grid is every combination).
     #[arg(long, value_name = "KEY=START:STOP:STEPS", required = true)]
     pub vary: Vec<String>,
-    /// Simulated elections per grid point (default: the scenario's `iterations`).
-    #[arg(long, short = 'n', value_parser = parse_count)]
-    pub iterations: Option<u64>,
-    /// Seed of every grid point (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub threads: usize,
+    /// Iterations (per grid point), seed (of every grid point) and threads.
+    #[command(flatten)]
+    pub sim: SimulationArgs,
     /// Output directory (default: output/<scenario file stem>-sweep/).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -243,7 +245,7 @@ pub struct ForensicsArgs {
     #[arg(long, default_value_t = 2012)]
     pub seed: u64,
     /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, short = 'j', default_value_t = 0)]
+    #[arg(long, short = 'j', default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Parametric-bootstrap replicates for the 90% intervals (0: none).
     #[arg(long, default_value_t = 50)]

@@ -15,14 +15,14 @@ use super::{default_out_dir, interrupt_flag, progress_bar};
 pub fn run(args: &RunArgs) -> Result<()> {
     let path = &args.scenario.scenario;
     let scenario = Scenario::load(path, &args.scenario.set)?;
-    let iterations = args.iterations.unwrap_or(scenario.iterations);
+    let iterations = args.sim.iterations.unwrap_or(scenario.iterations);
     if iterations == 0 || iterations > crate::MAX_ITERATIONS {
         return Err(Error::Usage(format!(
             "--iterations {iterations} is not between 1 and {}",
             crate::MAX_ITERATIONS
         )));
     }
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let seed = args.sim.seed.unwrap_or(scenario.seed);
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(path));
     if let Some(shard) = args.shard {
         return super::shard::run_shard(&scenario, args, shard, iterations, seed, &out_dir);
@@ -33,7 +33,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         seed,
         start: 0,
         end: iterations,
-        threads: args.threads,
+        threads: args.sim.threads,
     };
     let cancel = interrupt_flag();
     let pb = progress_bar(iterations, args.quiet, "simulating");

@@ -34,7 +34,7 @@ pub fn run_shard(
         seed,
         start,
         end,
-        threads: args.threads,
+        threads: args.sim.threads,
     };
     let cancel = interrupt_flag();
     let pb = progress_bar(end - start, args.quiet, "simulating shard");

@@ -32,14 +32,14 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .map_err(Error::Usage)?;
     let points = sweep::grid_size(&vary).map_err(Error::Usage)?;
     let base = Scenario::load(path, &args.scenario.set)?;
-    let iterations = args.iterations.unwrap_or(base.iterations);
+    let iterations = args.sim.iterations.unwrap_or(base.iterations);
     if iterations == 0 || iterations > crate::MAX_ITERATIONS {
         return Err(Error::Usage(format!(
             "--iterations {iterations} is not between 1 and {}",
             crate::MAX_ITERATIONS
         )));
     }
-    let seed = args.seed.unwrap_or(base.seed);
+    let seed = args.sim.seed.unwrap_or(base.seed);
     let sources = Sources::read(&base)?;
     let grid = Sweep::new(&sources, vary)?;
     let out_dir = args.out.clone().unwrap_or_else(|| default_sweep_dir(path));
@@ -56,7 +56,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         cancel: Some(&cancel),
     };
     let started = Instant::now();
-    let counts = grid.run(&tasks, seed, args.threads, hooks)?;
+    let counts = grid.run(&tasks, seed, args.sim.threads, hooks)?;
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }

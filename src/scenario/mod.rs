@@ -355,20 +355,6 @@ impl Scenario {
     pub fn two_thirds(&self) -> usize {
         (2 * self.seats()).div_ceil(3)
     }
-
-    /// Party indices of a bloc.
-    pub fn bloc_members(&self, bloc: usize) -> impl Iterator<Item = usize> + '_ {
-        self.parties
-            .iter()
-            .enumerate()
-            .filter(move |(_, p)| p.bloc == bloc)
-            .map(|(i, _)| i)
-    }
-
-    /// Index of a district by id.
-    pub fn district_index(&self, id: &str) -> Option<usize> {
-        self.districts.iter().position(|d| d.id == id)
-    }
 }
 
 /// Largest scenario file read: real ones are a few kilobytes, so anything bigger is the

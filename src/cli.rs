@@ -92,6 +92,20 @@ pub struct SimulationArgs {
     pub threads: usize,
 }
 
+impl SimulationArgs {
+    /// `--iterations` and `--seed`, or the scenario's defaults; checks the count's range.
+    pub fn resolve(&self, scenario: &crate::Scenario) -> crate::Result<(u64, u64)> {
+        let iterations = self.iterations.unwrap_or(scenario.iterations);
+        if iterations == 0 || iterations > crate::MAX_ITERATIONS {
+            return Err(crate::Error::Usage(format!(
+                "--iterations {iterations} is not between 1 and {}",
+                crate::MAX_ITERATIONS
+            )));
+        }
+        Ok((iterations, self.seed.unwrap_or(scenario.seed)))
+    }
+}
+
 /// `seatsim run`.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {

@@ -15,14 +15,7 @@ use super::{default_out_dir, interrupt_flag, progress_bar};
 pub fn run(args: &RunArgs) -> Result<()> {
     let path = &args.scenario.scenario;
     let scenario = Scenario::load(path, &args.scenario.set)?;
-    let iterations = args.sim.iterations.unwrap_or(scenario.iterations);
-    if iterations == 0 || iterations > crate::MAX_ITERATIONS {
-        return Err(Error::Usage(format!(
-            "--iterations {iterations} is not between 1 and {}",
-            crate::MAX_ITERATIONS
-        )));
-    }
-    let seed = args.sim.seed.unwrap_or(scenario.seed);
+    let (iterations, seed) = args.sim.resolve(&scenario)?;
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(path));
     if let Some(shard) = args.shard {
         return super::shard::run_shard(&scenario, args, shard, iterations, seed, &out_dir);

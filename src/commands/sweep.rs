@@ -32,14 +32,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .map_err(Error::Usage)?;
     let points = sweep::grid_size(&vary).map_err(Error::Usage)?;
     let base = Scenario::load(path, &args.scenario.set)?;
-    let iterations = args.sim.iterations.unwrap_or(base.iterations);
-    if iterations == 0 || iterations > crate::MAX_ITERATIONS {
-        return Err(Error::Usage(format!(
-            "--iterations {iterations} is not between 1 and {}",
-            crate::MAX_ITERATIONS
-        )));
-    }
-    let seed = args.sim.seed.unwrap_or(base.seed);
+    let (iterations, seed) = args.sim.resolve(&base)?;
     let sources = Sources::read(&base)?;
     let grid = Sweep::new(&sources, vary)?;
     let out_dir = args.out.clone().unwrap_or_else(|| default_sweep_dir(path));

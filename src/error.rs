@@ -45,6 +45,18 @@ impl InputError {
         }
     }
 
+    /// A problem in a CSV row, naming its line and (when not blank) its id.
+    pub fn in_row(
+        file: impl AsRef<Path>,
+        line: usize,
+        id: &str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let district = (!id.is_empty()).then(|| id.to_string());
+        Self::at(file, Location::Row { line, district }, field, message)
+    }
+
     /// A problem at a known place of a file.
     pub fn at(
         file: impl AsRef<Path>,

@@ -91,15 +91,7 @@ fn check_parties(ids: &[String]) -> Result<Vec<String>> {
             && id
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-        let reserved = [
-            "district",
-            "name",
-            "region",
-            "electorate",
-            "turnout",
-            "fraud_incremental",
-            "fraud_extreme",
-        ];
+        let reserved = crate::scenario::RESERVED_COLUMNS;
         if !ok || reserved.contains(&id.as_str()) || ids[..i].contains(id) {
             return Err(Error::Usage(format!(
                 "--parties: `{id}` is not a usable party id (letters, digits, _ or -, unique, not a table column name)"

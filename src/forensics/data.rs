@@ -225,17 +225,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             continue;
         }
         let id = record.get(id_col).unwrap_or("").trim().to_string();
-        let at = |field: &str, msg: String| {
-            InputError::at(
-                path,
-                Location::Row {
-                    line,
-                    district: (!id.is_empty()).then(|| id.clone()),
-                },
-                field,
-                msg,
-            )
-        };
+        let at = |field: &str, msg: String| InputError::in_row(path, line, &id, field, msg);
         if record.len() != header.len() {
             return Err(at(
                 "",
@@ -317,17 +307,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let mut skipped = Vec::new();
     for r in rows {
         let (line, row_id) = (r.line, r.unit.id.clone());
-        let at = |field: &str, msg: String| {
-            InputError::at(
-                path,
-                Location::Row {
-                    line,
-                    district: Some(row_id.clone()),
-                },
-                field,
-                msg,
-            )
-        };
+        let at = |field: &str, msg: String| InputError::in_row(path, line, &row_id, field, msg);
         let total: f64 = r.values.iter().sum();
         if total <= 0.0 {
             skipped.push(r.unit.id.clone());

@@ -11,7 +11,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 pub use raw::{Baseline, SeatRule, ShareFormat};
-pub use table::{csv_reader, LineCounter, TableInfo, MAX_DISTRICTS};
+pub use table::{csv_reader, LineCounter, TableInfo, MAX_DISTRICTS, RESERVED_COLUMNS};
 pub use validate::{DEFAULT_PALETTE, MAX_PARTIES};
 
 use crate::error::{InputError, Result};

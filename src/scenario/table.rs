@@ -362,17 +362,7 @@ pub fn load_table(
             ));
         }
         let id = record.get(cols.district).unwrap_or("").trim().to_string();
-        let at = |field: &str, msg: String| {
-            InputError::at(
-                path,
-                Location::Row {
-                    line,
-                    district: (!id.is_empty()).then(|| id.clone()),
-                },
-                field,
-                msg,
-            )
-        };
+        let at = |field: &str, msg: String| InputError::in_row(path, line, &id, field, msg);
         if id.is_empty() {
             return Err(at("district", "the district id is blank".into()));
         }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod forensics;
 pub mod model;
 pub mod partial;
+pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod sweep;

@@ -11,12 +11,10 @@
 //! 4. if any district is annulled: rerun national, regional, turnout national and regional
 //!    noise, then per annulled district its rerun district noise, turnout noise and fraud.
 
-use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
-
 use super::histograms::{fingerprint_bin, Histograms, FINGERPRINT_BINS};
 use super::prepared::Prepared;
 use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
+use crate::random::Draws;
 use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 
 /// Marks a vacant seat in winner arrays.
@@ -85,10 +83,9 @@ impl Scratch {
 }
 
 #[inline]
-fn normal<R: Rng + ?Sized>(rng: &mut R, sd: f64) -> f64 {
+fn normal<R: Draws + ?Sized>(rng: &mut R, sd: f64) -> f64 {
     if sd > 0.0 {
-        let z: f64 = rng.sample(StandardNormal);
-        sd * z
+        sd * rng.standard_normal()
     } else {
         0.0
     }
@@ -96,23 +93,23 @@ fn normal<R: Rng + ?Sized>(rng: &mut R, sd: f64) -> f64 {
 
 /// A Bernoulli event that draws a uniform only when the outcome is uncertain.
 #[inline]
-fn chance<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
+fn chance<R: Draws + ?Sized>(rng: &mut R, p: f64) -> bool {
     if p <= 0.0 {
         false
     } else if p >= 1.0 {
         true
     } else {
-        rng.random::<f64>() < p
+        rng.uniform() < p
     }
 }
 
-fn by_class_chance<R: Rng + ?Sized>(rng: &mut R, probs: &ByClass, class: FraudClass) -> bool {
+fn by_class_chance<R: Draws + ?Sized>(rng: &mut R, probs: &ByClass, class: FraudClass) -> bool {
     chance(rng, probs.get(class))
 }
 
 /// National and regional noise draws. `shift[r][p]` receives `nat[p] + reg[r][p]`, the
 /// part of a district's log-share noise shared by its region, so districts add only their own.
-fn draw_party_noise<R: Rng + ?Sized>(
+fn draw_party_noise<R: Draws + ?Sized>(
     rng: &mut R,
     national_sd: &[f64],
     regional_sd: &[f64],
@@ -133,7 +130,7 @@ fn draw_party_noise<R: Rng + ?Sized>(
 /// `out[p] = base[p] + (shift[p] + district noise)` for the parties standing (`base > -inf`);
 /// a party not standing stays at `-inf` and draws nothing.
 #[inline]
-fn perturb<R: Rng + ?Sized>(
+fn perturb<R: Draws + ?Sized>(
     rng: &mut R,
     base: &[f64],
     shift: &[f64],
@@ -151,7 +148,7 @@ fn perturb<R: Rng + ?Sized>(
 
 /// Run iteration with generator `rng` and add it to `h` (the fingerprint reaches `h` at the
 /// next [`Scratch::flush`]).
-pub fn simulate<R: Rng + ?Sized>(
+pub fn simulate<R: Draws + ?Sized>(
     s: &Scenario,
     p: &Prepared,
     rng: &mut R,
@@ -324,7 +321,7 @@ pub fn simulate<R: Rng + ?Sized>(
 
 /// Hold a new election in every annulled district (MODEL.md "Rerun").
 #[inline(never)]
-fn run_reruns<R: Rng + ?Sized>(
+fn run_reruns<R: Draws + ?Sized>(
     s: &Scenario,
     p: &Prepared,
     rng: &mut R,

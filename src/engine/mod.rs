@@ -12,8 +12,6 @@ pub mod prepared;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::ProgressBar;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 pub use grid::{run_grid, GridTask};
@@ -22,6 +20,7 @@ pub use iteration::{Scratch, VACANT};
 pub use prepared::Prepared;
 
 use crate::error::{Error, Result};
+use crate::random::Stream;
 use crate::scenario::Scenario;
 
 /// Iterations per unit of parallel work (and per progress-bar tick).
@@ -30,13 +29,11 @@ pub const BLOCK: u64 = 1024;
 const DRAW_CHUNK_BLOCKS: u64 = 64;
 
 /// The generator of iteration `i` under `seed`: a ChaCha8 key from the seed, stream `i`.
-pub fn iteration_rng(seed: u64, i: u64) -> ChaCha8Rng {
+pub fn iteration_rng(seed: u64, i: u64) -> Stream {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     key[8..16].copy_from_slice(b"seatsim1");
-    let mut rng = ChaCha8Rng::from_seed(key);
-    rng.set_stream(i);
-    rng
+    Stream::new(key, i)
 }
 
 /// Which iterations to run, and how.

@@ -13,13 +13,12 @@
 //! f_i, f_e >= 0, f_i + f_e <= 1 — finer than any grid. The six are searched by Nelder–Mead.
 //! Histograms use linear (soft) binning so the objective moves smoothly with the parameters.
 
-use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 use crate::engine::iteration_rng;
 use crate::model::fraud;
 use crate::model::turnout;
+use crate::random::Draws;
 use crate::scenario::{FraudClass, FraudModel, TruncNormal};
 
 /// Klimek's extreme-fraud intensity: x = 1 - |N(0, 0.075)|, as in the scenario defaults.
@@ -151,13 +150,13 @@ pub fn falsify(t: f64, s: f64, x: f64, y: f64) -> (f64, f64) {
 }
 
 /// One unit of the full model: class by [`fraud::draw`], then the official point.
-pub fn simulate_unit<R: Rng + ?Sized>(
+pub fn simulate_unit<R: Draws + ?Sized>(
     rng: &mut R,
     p: &Params,
     model: &FraudModel,
 ) -> (FraudClass, f64, f64) {
-    let zt: f64 = rng.sample(StandardNormal);
-    let zs: f64 = rng.sample(StandardNormal);
+    let zt = rng.standard_normal();
+    let zs = rng.standard_normal();
     let (t, s) = clean_point(p, zt, zs);
     let (class, x, y) = fraud::draw(rng, model, p.incremental, p.extreme);
     let (t2, s2) = falsify(t, s, x, y);
@@ -283,8 +282,8 @@ impl Crn {
                 let mut rng = iteration_rng(cfg.seed, k as u64);
                 (0..CHUNK.min(n - k * CHUNK))
                     .map(|_| {
-                        let zt: f64 = rng.sample(StandardNormal);
-                        let zs: f64 = rng.sample(StandardNormal);
+                        let zt = rng.standard_normal();
+                        let zs = rng.standard_normal();
                         (zt, zs, fraud::trunc_normal(&mut rng, EXTREME))
                     })
                     .collect()

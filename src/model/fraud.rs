@@ -5,9 +5,7 @@
 //! y = x. Official votes: `V'[b] = V[b] + x*A + y*sum_{p!=b} V[p]`, `V'[p] = (1-y) V[p]`;
 //! official turnout `T' = T + x(1 - T)`.
 
-use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
-
+use crate::random::Draws;
 use crate::scenario::{FraudClass, FraudModel, TruncNormal};
 
 /// The class of a district from one uniform draw `u` in [0, 1):
@@ -24,12 +22,12 @@ pub fn class_from_uniform(u: f64, incremental: f64, extreme: f64) -> FraudClass 
 
 /// A normal truncated to [0, 1], by redrawing until inside; sd 0 gives the mean exactly.
 /// Validation keeps the mean in [0, 1] and sd <= 1, so acceptance is at least 34%.
-pub fn trunc_normal<R: Rng + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
+pub fn trunc_normal<R: Draws + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
     if tn.sd == 0.0 {
         return tn.mean;
     }
     loop {
-        let z: f64 = rng.sample(StandardNormal);
+        let z = rng.standard_normal();
         let x = tn.mean + tn.sd * z;
         if (0.0..=1.0).contains(&x) {
             return x;
@@ -38,7 +36,7 @@ pub fn trunc_normal<R: Rng + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
 }
 
 /// Stuffing x and stealing y for a district of `class` (both 0 when clean).
-pub fn draw_intensity<R: Rng + ?Sized>(
+pub fn draw_intensity<R: Draws + ?Sized>(
     rng: &mut R,
     model: &FraudModel,
     class: FraudClass,
@@ -62,7 +60,7 @@ pub fn draw_intensity<R: Rng + ?Sized>(
 
 /// Draw a district's class and intensities: one uniform, then only what the class needs.
 #[inline]
-pub fn draw<R: Rng + ?Sized>(
+pub fn draw<R: Draws + ?Sized>(
     rng: &mut R,
     model: &FraudModel,
     incremental: f64,
@@ -71,7 +69,7 @@ pub fn draw<R: Rng + ?Sized>(
     if incremental == 0.0 && extreme == 0.0 {
         return (FraudClass::Clean, 0.0, 0.0);
     }
-    let u: f64 = rng.random();
+    let u = rng.uniform();
     let class = class_from_uniform(u, incremental, extreme);
     let (x, y) = draw_intensity(rng, model, class);
     (class, x, y)

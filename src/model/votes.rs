@@ -6,7 +6,10 @@
 /// Shares from log-scale intentions. Entries of `-inf` (party not standing) get 0.
 #[inline]
 pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
-    let max = eta.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // A plain compare, not `f64::max`: entries are never NaN, so skip its NaN handling.
+    let max = eta
+        .iter()
+        .fold(f64::NEG_INFINITY, |m, &e| if e > m { e } else { m });
     let mut total = 0.0;
     for (o, &e) in out.iter_mut().zip(eta) {
         // exp(-inf) is exactly 0, so a party not standing gets no share; exp(0) is exactly 1,

@@ -155,7 +155,30 @@ pub fn simulate<R: Draws + ?Sized>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = p.parties;
+    // The party count as a compile-time constant for common sizes: every per-party loop
+    // then has a known length and unrolls, which took a third off the iteration's
+    // instructions. 0 is the general case, for any count.
+    match p.parties {
+        2 => simulate_for::<2, R>(s, p, rng, sc, h),
+        3 => simulate_for::<3, R>(s, p, rng, sc, h),
+        4 => simulate_for::<4, R>(s, p, rng, sc, h),
+        5 => simulate_for::<5, R>(s, p, rng, sc, h),
+        6 => simulate_for::<6, R>(s, p, rng, sc, h),
+        7 => simulate_for::<7, R>(s, p, rng, sc, h),
+        8 => simulate_for::<8, R>(s, p, rng, sc, h),
+        _ => simulate_for::<0, R>(s, p, rng, sc, h),
+    }
+}
+
+/// [`simulate`] with `P` parties (`P = 0`: `p.parties`, whatever it is).
+fn simulate_for<const P: usize, R: Draws + ?Sized>(
+    s: &Scenario,
+    p: &Prepared,
+    rng: &mut R,
+    sc: &mut Scratch,
+    h: &mut Histograms,
+) {
+    let np = if P == 0 { p.parties } else { P };
     let intention = p.baseline == Baseline::Intention;
     draw_party_noise(
         rng,
@@ -174,10 +197,12 @@ pub fn simulate<R: Draws + ?Sized>(
     let b = s.fraud.beneficiary;
     let mut any_annulled = false;
 
+    let district_sd = &s.noise.district[..np];
     for d in 0..p.districts {
         let r = p.region_of[d];
         let n = p.electorate[d];
         let eta = &mut sc.eta[d * np..(d + 1) * np];
+        let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
         let (fi, fe) = p.fraud_probs[d];
         let class;
         let (x, y);
@@ -192,10 +217,10 @@ pub fn simulate<R: Draws + ?Sized>(
                 rng,
                 &p.log_share[d * np..(d + 1) * np],
                 &sc.reg[r * np..(r + 1) * np],
-                &s.noise.district,
+                district_sd,
                 eta,
             );
-            votes::softmax_into(eta, &mut sc.share);
+            votes::softmax_into(eta, share);
             let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
             t_true = turnout::turnout_from_logit(p.turnout_centre[d], p.turnout_logit[d], noise);
             let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
@@ -203,9 +228,9 @@ pub fn simulate<R: Draws + ?Sized>(
                 n,
                 p.table_turnout[d],
                 t_true,
-                &sc.share,
+                share,
                 marginal,
-                &mut sc.v,
+                v,
             );
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
             let abstain = n * (1.0 - t_true);
@@ -216,7 +241,7 @@ pub fn simulate<R: Draws + ?Sized>(
                     t_off = t_true;
                 }
                 (_, Some(b)) => {
-                    fraud::official_into(&sc.v, abstain, b, x, y, &mut sc.off);
+                    fraud::official_into(v, abstain, b, x, y, off);
                     t_off = fraud::official_turnout(t_true, x);
                 }
             }
@@ -227,11 +252,11 @@ pub fn simulate<R: Draws + ?Sized>(
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
             match (class, b) {
                 (FraudClass::Clean, _) | (_, None) => {
-                    sc.v.copy_from_slice(table_votes);
+                    v.copy_from_slice(table_votes);
                     t_true = t_off;
                 }
                 (_, Some(b)) => {
-                    let rec = inversion::invert_into(n, t_off, s_off, b, x, y, &mut sc.v);
+                    let rec = inversion::invert_into(n, t_off, s_off, b, x, y, v);
                     if !rec.feasible {
                         h.infeasible[d] += 1;
                     }
@@ -239,9 +264,9 @@ pub fn simulate<R: Draws + ?Sized>(
                 }
             }
             official_is_table = true;
-            let cast: f64 = sc.v.iter().sum();
+            let cast: f64 = v.iter().sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
-            for ((e, &v), &ls) in sc.share.iter_mut().zip(&sc.v).zip(log_share) {
+            for ((e, &v), &ls) in share.iter_mut().zip(v.iter()).zip(log_share) {
                 *e = if cast <= 0.0 {
                     ls
                 } else if v > 0.0 && ls > f64::NEG_INFINITY {
@@ -252,9 +277,9 @@ pub fn simulate<R: Draws + ?Sized>(
             }
             perturb(
                 rng,
-                &sc.share,
+                share,
                 &sc.reg[r * np..(r + 1) * np],
-                &s.noise.district,
+                district_sd,
                 eta,
             );
             sc.base_t[d] = t_true;
@@ -266,25 +291,25 @@ pub fn simulate<R: Draws + ?Sized>(
             h.recounted[d] += 1;
             if let (Some(b), true) = (b, class != FraudClass::Clean) {
                 let abstain = n * (1.0 - t_true);
-                recount::recount_into(&sc.v, abstain, b, x, &mut sc.off);
+                recount::recount_into(v, abstain, b, x, off);
                 official_is_table = false;
             }
         }
 
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
         let official: &[f64] = if official_is_true {
-            &sc.v
+            v
         } else if official_is_table {
             &p.table_votes[d * np..(d + 1) * np]
         } else {
-            &sc.off
+            off
         };
         // A clean district's official count is its true count: one tally serves both.
         let official_winner = tally::plurality_winner(official);
         let clean_winner = if class == FraudClass::Clean {
             official_winner
         } else {
-            tally::plurality_winner(&sc.v)
+            tally::plurality_winner(v)
         };
         sc.clean_winner[d] = clean_winner.map_or(VACANT, |w| w as u16);
         sc.winner[d] = match (valid, official_winner) {
@@ -312,7 +337,7 @@ pub fn simulate<R: Draws + ?Sized>(
     }
 
     if any_annulled {
-        run_reruns(s, p, rng, sc, h);
+        run_reruns::<P, R>(s, p, rng, sc, h);
     } else {
         sc.rerun_winner.copy_from_slice(&sc.winner);
     }
@@ -321,14 +346,14 @@ pub fn simulate<R: Draws + ?Sized>(
 
 /// Hold a new election in every annulled district (MODEL.md "Rerun").
 #[inline(never)]
-fn run_reruns<R: Draws + ?Sized>(
+fn run_reruns<const P: usize, R: Draws + ?Sized>(
     s: &Scenario,
     p: &Prepared,
     rng: &mut R,
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = p.parties;
+    let np = if P == 0 { p.parties } else { P };
     let rr = &s.rerun;
     draw_party_noise(
         rng,
@@ -348,6 +373,7 @@ fn run_reruns<R: Draws + ?Sized>(
             continue;
         }
         h.annulled[d] += 1;
+        let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
         let r = p.region_of[d];
         let n = p.electorate[d];
         // Start from the first round's true intention, plus fresh rerun noise.
@@ -355,11 +381,11 @@ fn run_reruns<R: Draws + ?Sized>(
             rng,
             &sc.eta[d * np..(d + 1) * np],
             &sc.reg[r * np..(r + 1) * np],
-            &rr.noise.district,
-            &mut sc.off,
+            &rr.noise.district[..np],
+            off,
         );
         // `off` holds the rerun's eta until the rerun's official count needs it.
-        votes::softmax_into(&sc.off, &mut sc.share);
+        votes::softmax_into(off, share);
         let t_start = if p.baseline == Baseline::Intention {
             p.table_turnout[d]
         } else {
@@ -371,18 +397,18 @@ fn run_reruns<R: Draws + ?Sized>(
             t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd),
         );
         let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
-        turnout::votes_into(n, t_start, t_r, &sc.share, marginal, &mut sc.v);
-        rerun::apply_boycott(&mut sc.v, &rr.boycott);
-        let cast: f64 = sc.v.iter().sum();
+        turnout::votes_into(n, t_start, t_r, share, marginal, v);
+        rerun::apply_boycott(v, &rr.boycott[..np]);
+        let cast: f64 = v.iter().sum();
         let t_eff = (cast / n).min(1.0);
         let abstain = (n - cast).max(0.0);
         let (fi, fe) = p.rerun_fraud_probs[d];
         let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
         let (t_off, official): (f64, &[f64]) = match (class, b) {
-            (FraudClass::Clean, _) | (_, None) => (t_eff, &sc.v),
+            (FraudClass::Clean, _) | (_, None) => (t_eff, v),
             (_, Some(b)) => {
-                fraud::official_into(&sc.v, abstain, b, x, y, &mut sc.off);
-                (fraud::official_turnout(t_eff, x), &sc.off)
+                fraud::official_into(v, abstain, b, x, y, off);
+                (fraud::official_turnout(t_eff, x), off)
             }
         };
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);

@@ -33,6 +33,10 @@ pub struct Prepared {
     pub turnout_centre: Vec<f64>,
     /// `logit(turnout_centre)`, computed once.
     pub turnout_logit: Vec<f64>,
+    /// `logit(clamp(T0 + rerun shift))` per district, the rerun turnout centre's logit in
+    /// the intention baseline (the official baseline centres on each iteration's recovered
+    /// turnout instead).
+    pub rerun_turnout_logit: Vec<f64>,
     /// First-round marginal shares `[d][p]` per district, if any.
     pub marginal: Option<Vec<Option<Vec<f64>>>>,
     /// Rerun marginal shares per district, if any.
@@ -104,6 +108,11 @@ impl Prepared {
                 .districts
                 .iter()
                 .map(|d| turnout::logit(turnout::shifted(d.turnout, s.turnout.shift_pp)))
+                .collect(),
+            rerun_turnout_logit: s
+                .districts
+                .iter()
+                .map(|d| turnout::logit(turnout::shifted(d.turnout, s.rerun.turnout.shift_pp)))
                 .collect(),
             marginal: marginal_for(&s.turnout.marginal),
             rerun_marginal: marginal_for(&s.rerun.turnout.marginal),

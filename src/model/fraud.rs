@@ -71,6 +71,10 @@ pub fn draw<R: Draws + ?Sized>(
     }
     let u = rng.uniform();
     let class = class_from_uniform(u, incremental, extreme);
+    if class == FraudClass::Clean {
+        // Most districts: no call into the intensity draws.
+        return (class, 0.0, 0.0);
+    }
     let (x, y) = draw_intensity(rng, model, class);
     (class, x, y)
 }

@@ -175,6 +175,8 @@ impl Histograms {
 }
 
 /// Bin of a fraction in [0, 1] on a 100-bin axis (1.0 goes in the last bin).
+#[inline]
 pub fn fingerprint_bin(v: f64) -> usize {
-    ((v * FINGERPRINT_BINS as f64) as usize).min(FINGERPRINT_BINS - 1)
+    // Through i32, which x86-64 converts in one instruction (usize takes several).
+    ((v * FINGERPRINT_BINS as f64) as i32).clamp(0, FINGERPRINT_BINS as i32 - 1) as usize
 }

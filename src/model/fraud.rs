@@ -36,6 +36,7 @@ pub fn trunc_normal<R: Draws + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
 }
 
 /// Stuffing x and stealing y for a district of `class` (both 0 when clean).
+#[inline(never)]
 pub fn draw_intensity<R: Draws + ?Sized>(
     rng: &mut R,
     model: &FraudModel,
@@ -59,7 +60,7 @@ pub fn draw_intensity<R: Draws + ?Sized>(
 }
 
 /// Draw a district's class and intensities: one uniform, then only what the class needs.
-#[inline]
+#[inline(always)]
 pub fn draw<R: Draws + ?Sized>(
     rng: &mut R,
     model: &FraudModel,

@@ -2,7 +2,9 @@
 //!
 //! `cargo bench --bench engine` measures, single-threaded:
 //! - `floor`: only the draws an iteration of the benchmark scenario needs (930 standard
-//!   normals and 170 uniforms from a fresh ChaCha8 stream per iteration);
+//!   normals and 170 uniforms from a fresh ChaCha8 stream per iteration), once through
+//!   `rand_chacha` + `rand_distr` as issue 5 defines it, once through seatsim's
+//!   [`seatsim::random::Stream`] (the same values, drawn the way the engine draws them);
 //! - `engine/perf-125x5`: full iterations of `benches/data/perf-125x5.toml` (125 districts,
 //!   5 parties, all noise terms, fraud 0.3/0.05, rerun by fraud class), both outcomes;
 //! - `engine/azerbaijan-2005`: the shipped default scenario.
@@ -13,9 +15,11 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use seatsim::engine::{self, Hooks, RunSpec};
+use seatsim::random::Draws;
 use seatsim::Scenario;
 
 const ITERATIONS: u64 = 2_000;
@@ -23,23 +27,48 @@ const ITERATIONS: u64 = 2_000;
 fn floor(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
     g.throughput(Throughput::Elements(ITERATIONS));
-    g.bench_function("930 normals + 170 uniforms per iteration", |b| {
-        b.iter(|| {
-            let mut acc = 0.0;
-            for i in 0..ITERATIONS {
-                let mut rng = engine::iteration_rng(1, i);
-                for _ in 0..930 {
-                    let z: f64 = rng.sample(StandardNormal);
-                    acc += z;
+    g.bench_function(
+        "rand_distr: 930 normals + 170 uniforms per iteration",
+        |b| {
+            b.iter(|| {
+                let mut acc = 0.0;
+                for i in 0..ITERATIONS {
+                    let mut key = [0u8; 32];
+                    key[..8].copy_from_slice(&1u64.to_le_bytes());
+                    let mut rng = ChaCha8Rng::from_seed(key);
+                    rng.set_stream(i);
+                    for _ in 0..930 {
+                        let z: f64 = rng.sample(StandardNormal);
+                        acc += z;
+                    }
+                    for _ in 0..170 {
+                        acc += rng.random::<f64>();
+                    }
+                    acc += (rng.next_u32() & 1) as f64;
                 }
-                for _ in 0..170 {
-                    acc += rng.random::<f64>();
+                black_box(acc)
+            })
+        },
+    );
+    g.bench_function(
+        "seatsim Stream: 930 normals + 170 uniforms per iteration",
+        |b| {
+            b.iter(|| {
+                let mut acc = 0.0;
+                for i in 0..ITERATIONS {
+                    let mut rng = engine::iteration_rng(1, i);
+                    for _ in 0..930 {
+                        acc += rng.standard_normal();
+                    }
+                    for _ in 0..170 {
+                        acc += rng.uniform();
+                    }
+                    acc += (rng.next_u32() & 1) as f64;
                 }
-                acc += (rng.next_u32() & 1) as f64;
-            }
-            black_box(acc)
-        })
-    });
+                black_box(acc)
+            })
+        },
+    );
     g.finish();
 }
 

@@ -224,14 +224,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
             let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
             t_true = turnout::turnout_from_logit(p.turnout_centre[d], p.turnout_logit[d], noise);
             let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
-            turnout::votes_into(
-                n,
-                p.table_turnout[d],
-                t_true,
-                share,
-                marginal,
-                v,
-            );
+            turnout::votes_into(n, p.table_turnout[d], t_true, share, marginal, v);
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
             let abstain = n * (1.0 - t_true);
             match (class, b) {
@@ -275,13 +268,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
                     f64::NEG_INFINITY
                 };
             }
-            perturb(
-                rng,
-                share,
-                &sc.reg[r * np..(r + 1) * np],
-                district_sd,
-                eta,
-            );
+            perturb(rng, share, &sc.reg[r * np..(r + 1) * np], district_sd, eta);
             sc.base_t[d] = t_true;
         }
 

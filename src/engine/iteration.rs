@@ -199,11 +199,11 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
 
     let district_sd = &s.noise.district[..np];
     for d in 0..p.districts {
-        let r = p.region_of[d];
-        let n = p.electorate[d];
+        let dc = &p.district[d];
+        let (r, n) = (dc.region, dc.electorate);
         let eta = &mut sc.eta[d * np..(d + 1) * np];
         let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
-        let (fi, fe) = p.fraud_probs[d];
+        let (fi, fe) = dc.fraud_probs;
         let class;
         let (x, y);
         let t_true;
@@ -222,9 +222,9 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
             );
             votes::softmax_into(eta, share);
             let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
-            t_true = turnout::turnout_from_logit(p.turnout_centre[d], p.turnout_logit[d], noise);
+            t_true = turnout::turnout_from_logit(dc.turnout_centre, dc.turnout_logit, noise);
             let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
-            turnout::votes_into(n, p.table_turnout[d], t_true, share, marginal, v);
+            turnout::votes_into(n, dc.table_turnout, t_true, share, marginal, v);
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
             let abstain = n * (1.0 - t_true);
             match (class, b) {
@@ -239,7 +239,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
                 }
             }
         } else {
-            t_off = p.table_turnout[d];
+            t_off = dc.table_turnout;
             let s_off = &p.share[d * np..(d + 1) * np];
             let table_votes = &p.table_votes[d * np..(d + 1) * np];
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
@@ -361,8 +361,8 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         }
         h.annulled[d] += 1;
         let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
-        let r = p.region_of[d];
-        let n = p.electorate[d];
+        let dc = &p.district[d];
+        let (r, n) = (dc.region, dc.electorate);
         // Start from the first round's true intention, plus fresh rerun noise.
         perturb(
             rng,
@@ -374,14 +374,14 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         // `off` holds the rerun's eta until the rerun's official count needs it.
         votes::softmax_into(off, share);
         let t_start = if p.baseline == Baseline::Intention {
-            p.table_turnout[d]
+            dc.table_turnout
         } else {
             sc.base_t[d]
         };
         let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
         let noise = t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd);
         let t_r = if p.baseline == Baseline::Intention {
-            turnout::turnout_from_logit(centre, p.rerun_turnout_logit[d], noise)
+            turnout::turnout_from_logit(centre, dc.rerun_turnout_logit, noise)
         } else {
             turnout::turnout(centre, noise)
         };
@@ -391,7 +391,7 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         let cast: f64 = v.iter().sum();
         let t_eff = (cast / n).min(1.0);
         let abstain = (n - cast).max(0.0);
-        let (fi, fe) = p.rerun_fraud_probs[d];
+        let (fi, fe) = dc.rerun_fraud_probs;
         let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
         let (t_off, official): (f64, &[f64]) = match (class, b) {
             (FraudClass::Clean, _) | (_, None) => (t_eff, v),

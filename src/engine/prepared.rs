@@ -4,6 +4,29 @@
 use crate::model::{turnout, votes};
 use crate::scenario::{Baseline, FraudModel, Scenario};
 
+/// What the hot loop reads about one district, in one record: one bounds check and one
+/// cache line per district instead of one per array.
+#[derive(Debug, Clone, Copy)]
+pub struct DistrictConsts {
+    /// Region index.
+    pub region: usize,
+    /// Electorate N.
+    pub electorate: f64,
+    /// Table turnout (T0, or official T' in the official baseline).
+    pub table_turnout: f64,
+    /// First-round turnout centre `clamp(T0 + shift)`.
+    pub turnout_centre: f64,
+    /// `logit(turnout_centre)`, computed once.
+    pub turnout_logit: f64,
+    /// `logit(clamp(T0 + rerun shift))`: the rerun turnout centre's logit in the intention
+    /// baseline (the official baseline centres on each iteration's recovered turnout).
+    pub rerun_turnout_logit: f64,
+    /// (f_i, f_e) for the first round (0 where the beneficiary does not stand).
+    pub fraud_probs: (f64, f64),
+    /// (f_i, f_e) for reruns.
+    pub rerun_fraud_probs: (f64, f64),
+}
+
 /// A scenario compiled for the engine.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -17,34 +40,18 @@ pub struct Prepared {
     pub bloc_of: Vec<usize>,
     /// Blocs B.
     pub blocs: usize,
-    /// Region of each district.
-    pub region_of: Vec<usize>,
-    /// Electorate N of each district.
-    pub electorate: Vec<f64>,
-    /// Table turnout (T0, or official T' in the official baseline).
-    pub table_turnout: Vec<f64>,
+    /// The scalar constants of each district, in table order.
+    pub district: Vec<DistrictConsts>,
     /// `[d][p]` ln of table shares (`-inf` where not standing).
     pub log_share: Vec<f64>,
     /// `[d][p]` table shares.
     pub share: Vec<f64>,
     /// `[d][p]` the table's votes `N·T·s`: the official count in the official baseline.
     pub table_votes: Vec<f64>,
-    /// First-round turnout centre `clamp(T0 + shift)` per district.
-    pub turnout_centre: Vec<f64>,
-    /// `logit(turnout_centre)`, computed once.
-    pub turnout_logit: Vec<f64>,
-    /// `logit(clamp(T0 + rerun shift))` per district, the rerun turnout centre's logit in
-    /// the intention baseline (the official baseline centres on each iteration's recovered
-    /// turnout instead).
-    pub rerun_turnout_logit: Vec<f64>,
     /// First-round marginal shares `[d][p]` per district, if any.
     pub marginal: Option<Vec<Option<Vec<f64>>>>,
     /// Rerun marginal shares per district, if any.
     pub rerun_marginal: Option<Vec<Option<Vec<f64>>>>,
-    /// (f_i, f_e) per district for the first round (0 where the beneficiary does not stand).
-    pub fraud_probs: Vec<(f64, f64)>,
-    /// (f_i, f_e) per district for reruns.
-    pub rerun_fraud_probs: Vec<(f64, f64)>,
     /// The intention or official baseline.
     pub baseline: Baseline,
 }
@@ -87,41 +94,45 @@ impl Prepared {
                 })
                 .collect()
         };
+        let fraud_probs = probs(&s.fraud, true);
+        let rerun_fraud_probs = match s.rerun.fraud.beneficiary {
+            // A beneficiary that boycotts the rerun cannot gain from its fraud.
+            Some(b) if s.rerun.boycott[b] => vec![(0.0, 0.0); s.districts.len()],
+            _ => probs(&s.rerun.fraud, false),
+        };
+        let district = s
+            .districts
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let centre = turnout::shifted(d.turnout, s.turnout.shift_pp);
+                DistrictConsts {
+                    region: d.region,
+                    electorate: d.electorate,
+                    table_turnout: d.turnout,
+                    turnout_centre: centre,
+                    turnout_logit: turnout::logit(centre),
+                    rerun_turnout_logit: turnout::logit(turnout::shifted(
+                        d.turnout,
+                        s.rerun.turnout.shift_pp,
+                    )),
+                    fraud_probs: fraud_probs[k],
+                    rerun_fraud_probs: rerun_fraud_probs[k],
+                }
+            })
+            .collect();
         Self {
             parties: p_count,
             regions: s.regions.len(),
             districts: s.districts.len(),
             bloc_of: s.parties.iter().map(|p| p.bloc).collect(),
             blocs: s.blocs.len(),
-            region_of: s.districts.iter().map(|d| d.region).collect(),
-            electorate: s.districts.iter().map(|d| d.electorate).collect(),
-            table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
+            district,
             log_share,
             share,
             table_votes,
-            turnout_centre: s
-                .districts
-                .iter()
-                .map(|d| turnout::shifted(d.turnout, s.turnout.shift_pp))
-                .collect(),
-            turnout_logit: s
-                .districts
-                .iter()
-                .map(|d| turnout::logit(turnout::shifted(d.turnout, s.turnout.shift_pp)))
-                .collect(),
-            rerun_turnout_logit: s
-                .districts
-                .iter()
-                .map(|d| turnout::logit(turnout::shifted(d.turnout, s.rerun.turnout.shift_pp)))
-                .collect(),
             marginal: marginal_for(&s.turnout.marginal),
             rerun_marginal: marginal_for(&s.rerun.turnout.marginal),
-            fraud_probs: probs(&s.fraud, true),
-            rerun_fraud_probs: match s.rerun.fraud.beneficiary {
-                // A beneficiary that boycotts the rerun cannot gain from its fraud.
-                Some(b) if s.rerun.boycott[b] => vec![(0.0, 0.0); s.districts.len()],
-                _ => probs(&s.rerun.fraud, false),
-            },
             baseline: s.baseline,
         }
     }

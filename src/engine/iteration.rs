@@ -379,12 +379,10 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
             sc.base_t[d]
         };
         let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
-        let noise = t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd);
-        let t_r = if p.baseline == Baseline::Intention {
-            turnout::turnout_from_logit(centre, dc.rerun_turnout_logit, noise)
-        } else {
-            turnout::turnout(centre, noise)
-        };
+        let t_r = turnout::turnout(
+            centre,
+            t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd),
+        );
         let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
         turnout::votes_into(n, t_start, t_r, share, marginal, v);
         rerun::apply_boycott(v, &rr.boycott[..np]);

@@ -18,9 +18,6 @@ pub struct DistrictConsts {
     pub turnout_centre: f64,
     /// `logit(turnout_centre)`, computed once.
     pub turnout_logit: f64,
-    /// `logit(clamp(T0 + rerun shift))`: the rerun turnout centre's logit in the intention
-    /// baseline (the official baseline centres on each iteration's recovered turnout).
-    pub rerun_turnout_logit: f64,
     /// (f_i, f_e) for the first round (0 where the beneficiary does not stand).
     pub fraud_probs: (f64, f64),
     /// (f_i, f_e) for reruns.
@@ -112,10 +109,6 @@ impl Prepared {
                     table_turnout: d.turnout,
                     turnout_centre: centre,
                     turnout_logit: turnout::logit(centre),
-                    rerun_turnout_logit: turnout::logit(turnout::shifted(
-                        d.turnout,
-                        s.rerun.turnout.shift_pp,
-                    )),
                     fraud_probs: fraud_probs[k],
                     rerun_fraud_probs: rerun_fraud_probs[k],
                 }

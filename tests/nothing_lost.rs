@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{repo, run_in, seatsim, stderr};
+use crate::common::{child_stderr, repo, run_in, seatsim, stderr};
 
 /// Every file under `dir` (relative name → bytes), hidden ones included.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -115,14 +115,7 @@ fn interrupted_run(draws: bool) {
     std::thread::sleep(Duration::from_millis(300));
     interrupt(pid);
     let status = wait(&mut child, Duration::from_secs(60));
-    let mut err = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = child_stderr(&mut child);
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(
         err.contains("interrupted") && !err.contains("panicked"),
@@ -161,14 +154,7 @@ fn unwritable_out_fails_before_simulating() {
         .spawn()
         .unwrap();
     let status = wait(&mut child, Duration::from_secs(60));
-    let mut err = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = child_stderr(&mut child);
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("file/o") && !err.contains("panicked"), "{err}");
     assert_eq!(

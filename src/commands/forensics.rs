@@ -46,10 +46,7 @@ pub fn run(args: &ForensicsArgs) -> Result<()> {
         bootstrap: args.bootstrap,
         ..forensics::Options::default()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+    let pool = crate::engine::pool(args.threads)?;
     let started = Instant::now();
     let analysis = pool.install(|| forensics::analyse(&table, beneficiary, &options))?;
     let source = report::Source {

@@ -23,8 +23,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             let mut out = OutputDir::prepare(&dir)?;
             let summary = Summary::new(&scenario, &histograms, seed);
             let charts = (!args.no_plots).then(|| args.charts.options());
-            let note =
-                super::outputs::stage_run_outputs(&mut out, &scenario, &summary, charts.as_ref())?;
+            let note = super::outputs::stage_run_outputs(&mut out, &summary, charts.as_ref())?;
             let written = out.commit()?;
             if !args.quiet {
                 super::print_stdout(&report::table::render(&summary));

@@ -4,14 +4,12 @@
 use crate::charts::ChartOptions;
 use crate::error::Result;
 use crate::report::{self, OutputDir, Summary};
-use crate::scenario::Scenario;
 use crate::sweep::{summary as sweep_summary, SweepSummary};
 
 /// Stage seats.csv, districts.csv, summary.json and (unless `charts` is `None`) the charts
 /// and report.html; returns a note on the charts for the closing message.
 pub fn stage_run_outputs(
     out: &mut OutputDir,
-    _scenario: &Scenario,
     summary: &Summary,
     charts: Option<&ChartOptions>,
 ) -> Result<String> {

@@ -67,8 +67,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
 
     let summary = Summary::new(&scenario, &histograms, seed);
     let charts = (!args.no_plots).then(|| args.charts.options());
-    let charts_note =
-        super::outputs::stage_run_outputs(&mut out, &scenario, &summary, charts.as_ref())?;
+    let charts_note = super::outputs::stage_run_outputs(&mut out, &summary, charts.as_ref())?;
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
     if !args.quiet {

@@ -64,7 +64,8 @@ impl Hooks<'_> {
     }
 }
 
-fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+/// A pool of `threads` workers (0: one per core).
+pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

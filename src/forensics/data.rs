@@ -121,13 +121,6 @@ fn number(cell: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// Read and check an official table from a file.
-pub fn load(path: &Path) -> Result<Table, InputError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::file(path, format!("cannot read the official table: {e}")))?;
-    parse(path, &bytes)
-}
-
 /// Parse and check an official table (`path` names it in errors).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let (bytes, mut reader) = crate::scenario::csv_reader(path, bytes, "table")?;

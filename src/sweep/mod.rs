@@ -230,8 +230,6 @@ impl SeatCounts {
 pub struct Sweep {
     /// The grid keys.
     pub vary: Vec<Vary>,
-    /// Values per point.
-    pub values: Vec<Vec<f64>>,
     /// Scenario per point (base overrides, then the point's values).
     pub scenarios: Vec<Scenario>,
 }
@@ -241,16 +239,11 @@ impl Sweep {
     /// bad value fails here, before any simulation, with the same message `--set` gives.
     pub fn new(sources: &crate::partial::Sources, vary: Vec<Vary>) -> Result<Sweep> {
         grid_size(&vary).map_err(crate::Error::Usage)?;
-        let values = grid(&vary);
-        let scenarios = values
+        let scenarios = grid(&vary)
             .iter()
             .map(|v| sources.scenario(&point_overrides(&vary, v)))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Sweep {
-            vary,
-            values,
-            scenarios,
-        })
+        Ok(Sweep { vary, scenarios })
     }
 
     /// Simulate `tasks` (grid points × iteration ranges) and return their seat counts.

@@ -157,16 +157,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             ))
         }
     };
-    let records: Vec<csv::StringRecord> =
-        reader.records().collect::<Result<_, _>>().map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            InputError::at(
-                path,
-                Location::Line(line),
-                "",
-                format!("malformed CSV: {e}"),
-            )
-        })?;
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .map_err(|e| lines.malformed(path, &e))?;
     // A party column holds numbers; a column whose filled cells are mostly text (notes, codes)
     // is ignored and listed in the report, so an annotation column does not stop the analysis.
     // A party column with a typo in a few cells stays a party, and the typo is an error.
@@ -213,7 +207,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let mut rows: Vec<Raw> = Vec::new();
     let mut ids = HashSet::new();
     for record in records {
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        let line = lines.record_line(&record);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -224,6 +224,22 @@ impl<'a> LineCounter<'a> {
         }
     }
 
+    /// The line of a record read by the csv reader (0 if it has no position).
+    pub fn record_line(&mut self, record: &csv::StringRecord) -> usize {
+        record.position().map_or(0, |p| self.line_at(p.byte()))
+    }
+
+    /// A csv reader error as an input error naming its line.
+    pub fn malformed(&mut self, path: &Path, e: &csv::Error) -> InputError {
+        let line = e.position().map_or(0, |p| self.line_at(p.byte()));
+        InputError::at(
+            path,
+            Location::Line(line),
+            "",
+            format!("malformed CSV: {e}"),
+        )
+    }
+
     /// The line of the record the csv reader places at `byte`. The reader's position is
     /// where the previous record ended, so the blank and comment lines it skipped are
     /// skipped here too before counting.
@@ -320,16 +336,8 @@ pub fn load_table(
     let mut regions: Vec<String> = Vec::new();
     let mut ids = HashSet::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            InputError::at(
-                path,
-                Location::Line(line),
-                "",
-                format!("malformed CSV: {e}"),
-            )
-        })?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        let record = record.map_err(|e| lines.malformed(path, &e))?;
+        let line = lines.record_line(&record);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

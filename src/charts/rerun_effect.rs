@@ -6,24 +6,7 @@ use plotters::prelude::*;
 
 use super::panels::{self, Panel};
 use super::style::{self, ChartResult, Theme};
-use crate::report::stats::ChangeStats;
 use crate::report::Summary;
-
-fn share(c: &ChangeStats, pred: impl Fn(i64) -> bool) -> f64 {
-    let total: u64 = c.counts.iter().sum();
-    let hit: u64 = c
-        .values
-        .iter()
-        .zip(&c.counts)
-        .filter(|(v, _)| pred(**v))
-        .map(|(_, c)| c)
-        .sum();
-    if total == 0 {
-        0.0
-    } else {
-        hit as f64 / total as f64
-    }
-}
 
 /// Draw the chart.
 pub fn draw<DB: DrawingBackend>(
@@ -63,8 +46,8 @@ pub fn draw<DB: DrawingBackend>(
                 note: format!(
                     "{} · loses {} · gains {}",
                     panels::stats_note(stats, true),
-                    style::percent(share(stats, |v| v < 0)),
-                    style::percent(share(stats, |v| v > 0))
+                    style::percent(stats.share(|v| v < 0)),
+                    style::percent(stats.share(|v| v > 0))
                 ),
                 color: style::bloc_color(s, bloc),
                 stats,

@@ -39,7 +39,7 @@ pub fn draw<DB: DrawingBackend>(
                 note: format!(
                     "{} · P(at least one) {}",
                     panels::stats_note(stats, false),
-                    style::percent(1.0 - zero_share(stats))
+                    style::percent(1.0 - stats.share(|v| v == 0))
                 ),
                 color: style::party_color(s, &p.id),
                 stats,
@@ -70,20 +70,4 @@ pub fn draw<DB: DrawingBackend>(
         "seats won through fraud",
         false,
     )
-}
-
-fn zero_share(c: &crate::report::stats::ChangeStats) -> f64 {
-    let total: u64 = c.counts.iter().sum();
-    let zero: u64 = c
-        .values
-        .iter()
-        .zip(&c.counts)
-        .filter(|(v, _)| **v == 0)
-        .map(|(_, c)| c)
-        .sum();
-    if total == 0 {
-        1.0
-    } else {
-        zero as f64 / total as f64
-    }
 }

@@ -43,6 +43,25 @@ pub struct ChangeStats {
     pub counts: Vec<u64>,
 }
 
+impl ChangeStats {
+    /// Share of iterations whose value satisfies `pred` (0 when there are none).
+    pub fn share(&self, pred: impl Fn(i64) -> bool) -> f64 {
+        let total: u64 = self.counts.iter().sum();
+        let hit: u64 = self
+            .values
+            .iter()
+            .zip(&self.counts)
+            .filter(|(v, _)| pred(**v))
+            .map(|(_, c)| c)
+            .sum();
+        if total == 0 {
+            0.0
+        } else {
+            hit as f64 / total as f64
+        }
+    }
+}
+
 /// Smallest value whose cumulative count reaches `num/den` of the total.
 fn quantile(counts: &[u64], total: u64, num: u128, den: u128) -> usize {
     let mut cum: u128 = 0;

@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor};
 
-use crate::report::summary::ScenarioInfo;
+use crate::report::summary::{PartyInfo, ScenarioInfo};
 use crate::report::Summary;
 
 /// The family name charts use. SVG viewers get DejaVu Sans when installed and their own
@@ -233,11 +233,16 @@ pub fn party_color(s: &Summary, id: &str) -> RGBColor {
 /// A bloc's colour: that of its first party in display order, so a one-party bloc wears its
 /// party's colour.
 pub fn bloc_color(s: &Summary, bloc: &str) -> RGBColor {
-    s.parties
-        .iter()
-        .find(|p| p.bloc == bloc)
-        .map(|p| party_color(s, &p.id))
-        .unwrap_or(MUTED)
+    bloc_color_in(&s.parties, bloc)
+}
+
+/// [`bloc_color`] from a party list, for summaries other than a run's (sweeps).
+pub fn bloc_color_in(parties: &[PartyInfo], bloc: &str) -> RGBColor {
+    match parties.iter().position(|p| p.bloc == bloc) {
+        Some(i) if !parties[i].color.is_empty() => hex(&parties[i].color),
+        Some(i) => palette(i),
+        None => MUTED,
+    }
 }
 
 /// Mix towards black by `amount` (0..1): outlines and lines that stay visible over fills.

@@ -151,15 +151,6 @@ fn footer(s: &SweepSummary) -> String {
     )
 }
 
-/// A bloc's colour: that of its first party (as in the run charts).
-fn bloc_color(s: &SweepSummary, bloc: &str) -> RGBColor {
-    match s.parties.iter().position(|p| p.bloc == bloc) {
-        Some(i) if !s.parties[i].color.is_empty() => style::hex(&s.parties[i].color),
-        Some(i) => style::palette(i),
-        None => MUTED,
-    }
-}
-
 fn stats<'a>(
     s: &'a SweepSummary,
     point: usize,
@@ -212,7 +203,12 @@ fn draw_seats<DB: DrawingBackend>(
     let mut items: Vec<(Swatch, String)> = s
         .blocs
         .iter()
-        .map(|b| (Swatch::Line(bloc_color(s, b), 4.0), format!("bloc {b}")))
+        .map(|b| {
+            (
+                Swatch::Line(style::bloc_color_in(&s.parties, b), 4.0),
+                format!("bloc {b}"),
+            )
+        })
         .collect();
     items.push((
         Swatch::Dashed(REFERENCE),
@@ -263,7 +259,7 @@ fn draw_seats<DB: DrawingBackend>(
             .y_desc("seats")
             .draw()?;
         for b in &s.blocs {
-            let color = bloc_color(s, b);
+            let color = style::bloc_color_in(&s.parties, b);
             let pts: Vec<(f64, &PointStats)> = xs
                 .iter()
                 .enumerate()

@@ -7,7 +7,8 @@
 //! 3. per district in table order — intention: district vote noise per standing party,
 //!    district turnout noise, fraud class and intensities; official: fraud class and
 //!    intensities, then district vote noise — then the recount uniform and the annulment
-//!    uniform when their probability is strictly between 0 and 1;
+//!    uniform when their probability is strictly between 0 and 1 and the outcome is not
+//!    already decided (a listed recount district; a forced, invalid or rule-annulled one);
 //! 4. if any district is annulled: rerun national, regional, turnout national and regional
 //!    noise, then per annulled district its rerun district noise, turnout noise and fraud.
 

@@ -1,11 +1,12 @@
 //! Everything about a scenario that does not change between iterations, laid out flat so
-//! the hot loop reads it without indirection.
+//! the hot loop reads it with little indirection (marginal-voter shares, rarely used, are
+//! nested).
 
 use crate::model::{turnout, votes};
 use crate::scenario::{Baseline, FraudModel, Scenario};
 
 /// What the hot loop reads about one district, in one record: one bounds check and one
-/// cache line per district instead of one per array.
+/// memory region per district instead of one per array.
 #[derive(Debug, Clone, Copy)]
 pub struct DistrictConsts {
     /// Region index.

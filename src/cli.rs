@@ -121,6 +121,17 @@ pub struct RunArgs {
     /// Also write draws.csv: every iteration's seats.
     #[arg(long)]
     pub draws: bool,
+    /// Charts and messages.
+    #[command(flatten)]
+    pub results: ResultArgs,
+    /// Compute only shard K of M (K from 0) and write a partial result for `seatsim merge`.
+    #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
+    pub shard: Option<crate::partial::Shard>,
+}
+
+/// What `run`, `sweep` and `merge` draw and print.
+#[derive(Debug, Args, Clone)]
+pub struct ResultArgs {
     /// Do not draw charts (nor report.html).
     #[arg(long)]
     pub no_plots: bool,
@@ -130,9 +141,13 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Compute only shard K of M (K from 0) and write a partial result for `seatsim merge`.
-    #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
-    pub shard: Option<crate::partial::Shard>,
+}
+
+impl ResultArgs {
+    /// Chart options, or `None` under `--no-plots`.
+    pub fn chart_options(&self) -> Option<crate::charts::ChartOptions> {
+        (!self.no_plots).then(|| self.charts.options())
+    }
 }
 
 /// Chart options shared by `run` and `plot`.
@@ -186,15 +201,9 @@ pub struct SweepArgs {
     /// Output directory (default: output/<scenario file stem>-sweep/).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// Do not draw charts.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Chart format and size.
+    /// Charts and messages.
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub results: ResultArgs,
     /// Compute only shard K of M (K from 0) of grid points × iterations, for `seatsim merge`.
     #[arg(long, value_name = "K/M", value_parser = crate::partial::Shard::parse)]
     pub shard: Option<crate::partial::Shard>,
@@ -209,15 +218,9 @@ pub struct MergeArgs {
     /// Output directory (default: output/<scenario file stem>/, or …-sweep/ for sweeps).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// Do not draw charts.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Chart format and size.
+    /// Charts and messages.
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub results: ResultArgs,
 }
 
 /// `seatsim validate`.

@@ -22,10 +22,10 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 .unwrap_or_else(|| super::default_out_dir(&scenario.provenance.file));
             let mut out = OutputDir::prepare(&dir)?;
             let summary = Summary::new(&scenario, &histograms, seed);
-            let charts = (!args.no_plots).then(|| args.charts.options());
+            let charts = args.results.chart_options();
             let note = super::outputs::stage_run_outputs(&mut out, &summary, charts.as_ref())?;
             let written = out.commit()?;
-            if !args.quiet {
+            if !args.results.quiet {
                 super::print_stdout(&report::table::render(&summary));
                 eprintln!(
                     "merged {} shards ({} iterations); wrote {} files to {}; {note}",
@@ -49,10 +49,10 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 .unwrap_or_else(|| super::sweep::default_sweep_dir(&base.provenance.file));
             let mut out = OutputDir::prepare(&dir)?;
             let summary = SweepSummary::new(&base, &vary, &points, seed, iterations);
-            let charts = (!args.no_plots).then(|| args.charts.options());
+            let charts = args.results.chart_options();
             let note = super::outputs::stage_sweep_outputs(&mut out, &summary, charts.as_ref())?;
             let written = out.commit()?;
-            if !args.quiet {
+            if !args.results.quiet {
                 eprintln!(
                     "merged {} sweep shards ({} grid points × {iterations} iterations); wrote {} files to {}; {note}",
                     args.partials.len(),

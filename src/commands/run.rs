@@ -29,7 +29,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         threads: args.sim.threads,
     };
     let cancel = interrupt_flag();
-    let pb = progress_bar(iterations, args.quiet, "simulating");
+    let pb = progress_bar(iterations, args.results.quiet, "simulating");
     let hooks = Hooks {
         progress: pb.as_ref(),
         cancel: Some(&cancel),
@@ -66,11 +66,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let elapsed = started.elapsed();
 
     let summary = Summary::new(&scenario, &histograms, seed);
-    let charts = (!args.no_plots).then(|| args.charts.options());
+    let charts = args.results.chart_options();
     let charts_note = super::outputs::stage_run_outputs(&mut out, &summary, charts.as_ref())?;
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
-    if !args.quiet {
+    if !args.results.quiet {
         super::print_stdout(&report::table::render(&summary));
         eprintln!(
             "{} iterations in {:.2} s ({:.0} per second); wrote {} files to {}; {}",

@@ -37,7 +37,7 @@ pub fn run_shard(
         threads: args.sim.threads,
     };
     let cancel = interrupt_flag();
-    let pb = progress_bar(end - start, args.quiet, "simulating shard");
+    let pb = progress_bar(end - start, args.results.quiet, "simulating shard");
     let hooks = Hooks {
         progress: pb.as_ref(),
         cancel: Some(&cancel),
@@ -62,7 +62,7 @@ pub fn run_shard(
     let name = shard.file_name("");
     out.stage(&name, &partial.to_bytes()?)?;
     let written = out.commit()?;
-    if !args.quiet {
+    if !args.results.quiet {
         let path = written.first().map(|p| p.display().to_string());
         eprintln!(
             "shard {}/{}: iterations {start}..{end} of {iterations} in {:.2} s ({:.0} per second); wrote {}",

@@ -43,7 +43,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let tasks = sweep::shard_tasks(points, iterations, start, end);
     let cancel = interrupt_flag();
     let label = format!("sweeping {points} points");
-    let pb = progress_bar(end - start, args.quiet, &label);
+    let pb = progress_bar(end - start, args.results.quiet, &label);
     let hooks = Hooks {
         progress: pb.as_ref(),
         cancel: Some(&cancel),
@@ -82,7 +82,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         let name = shard.file_name("sweep-");
         out.stage(&name, &partial.to_bytes()?)?;
         let written = out.commit()?;
-        if !args.quiet {
+        if !args.results.quiet {
             eprintln!(
                 "sweep shard {}/{}: {} of {units} point-iterations in {:.2} s ({rate:.0} per second); wrote {}",
                 shard.index,
@@ -98,11 +98,11 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
 
     let summary = SweepSummary::new(&base, &grid.vary, &counts, seed, iterations);
-    let charts = (!args.no_plots).then(|| args.charts.options());
+    let charts = args.results.chart_options();
     let note = super::outputs::stage_sweep_outputs(&mut out, &summary, charts.as_ref())?;
     let dir = out.path().to_path_buf();
     let written = out.commit()?;
-    if !args.quiet {
+    if !args.results.quiet {
         eprintln!(
             "{points} grid points × {iterations} iterations in {:.2} s ({rate:.0} per second); wrote {} files to {}; {note}",
             elapsed.as_secs_f64(),

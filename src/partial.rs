@@ -522,22 +522,9 @@ fn check_histograms(
     iterations: u64,
 ) -> Result<()> {
     let limit = iterations.saturating_mul(h.districts.max(1) as u64);
-    let all = [
-        &h.party_seats,
-        &h.bloc_seats,
-        &h.vacant,
-        &h.district_wins,
-        &h.party_effect,
-        &h.bloc_effect,
-        &h.stolen,
-        &h.fingerprint,
-        &h.infeasible,
-        &h.annulled,
-        &h.recounted,
-    ];
     let ok = h.same_shape(shape)
         && h.iterations == iterations
-        && all.iter().all(|v| v.iter().all(|&c| c <= limit));
+        && h.counts().iter().all(|v| v.iter().all(|&c| c <= limit));
     if ok {
         Ok(())
     } else {

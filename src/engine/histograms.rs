@@ -87,24 +87,46 @@ impl Histograms {
         }
     }
 
+    /// Every count vector, in one fixed order: the one list that merging, shape checks and
+    /// partial-file checks go through.
+    pub fn counts(&self) -> [&Vec<u64>; 11] {
+        [
+            &self.party_seats,
+            &self.bloc_seats,
+            &self.vacant,
+            &self.district_wins,
+            &self.party_effect,
+            &self.bloc_effect,
+            &self.stolen,
+            &self.fingerprint,
+            &self.infeasible,
+            &self.annulled,
+            &self.recounted,
+        ]
+    }
+
+    /// [`Histograms::counts`], mutable.
+    fn counts_mut(&mut self) -> [&mut Vec<u64>; 11] {
+        [
+            &mut self.party_seats,
+            &mut self.bloc_seats,
+            &mut self.vacant,
+            &mut self.district_wins,
+            &mut self.party_effect,
+            &mut self.bloc_effect,
+            &mut self.stolen,
+            &mut self.fingerprint,
+            &mut self.infeasible,
+            &mut self.annulled,
+            &mut self.recounted,
+        ]
+    }
+
     /// Add another run's counts (same shape) to these.
     pub fn merge(&mut self, other: &Histograms) {
         debug_assert!(self.same_shape(other));
         self.iterations += other.iterations;
-        let pairs: [(&mut Vec<u64>, &Vec<u64>); 11] = [
-            (&mut self.party_seats, &other.party_seats),
-            (&mut self.bloc_seats, &other.bloc_seats),
-            (&mut self.vacant, &other.vacant),
-            (&mut self.district_wins, &other.district_wins),
-            (&mut self.party_effect, &other.party_effect),
-            (&mut self.bloc_effect, &other.bloc_effect),
-            (&mut self.stolen, &other.stolen),
-            (&mut self.fingerprint, &other.fingerprint),
-            (&mut self.infeasible, &other.infeasible),
-            (&mut self.annulled, &other.annulled),
-            (&mut self.recounted, &other.recounted),
-        ];
-        for (a, b) in pairs {
+        for (a, b) in self.counts_mut().into_iter().zip(other.counts()) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
@@ -116,17 +138,11 @@ impl Histograms {
         self.parties == other.parties
             && self.blocs == other.blocs
             && self.districts == other.districts
-            && self.party_seats.len() == other.party_seats.len()
-            && self.bloc_seats.len() == other.bloc_seats.len()
-            && self.vacant.len() == other.vacant.len()
-            && self.district_wins.len() == other.district_wins.len()
-            && self.party_effect.len() == other.party_effect.len()
-            && self.bloc_effect.len() == other.bloc_effect.len()
-            && self.stolen.len() == other.stolen.len()
-            && self.fingerprint.len() == other.fingerprint.len()
-            && self.infeasible.len() == other.infeasible.len()
-            && self.annulled.len() == other.annulled.len()
-            && self.recounted.len() == other.recounted.len()
+            && self
+                .counts()
+                .iter()
+                .zip(other.counts())
+                .all(|(a, b)| a.len() == b.len())
     }
 
     /// Seat-count histogram of a party under an outcome (length n + 1).

@@ -21,6 +21,17 @@ use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 /// Marks a vacant seat in winner arrays.
 pub const VACANT: u16 = u16::MAX;
 
+/// Where a district's official count comes from before any recount.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// Its true count (clean, intention baseline).
+    True,
+    /// The table (official baseline).
+    Table,
+    /// The true count falsified (fraud, intention baseline).
+    Falsified,
+}
+
 /// Per-thread buffers, allocated once, so the hot loop never allocates.
 #[derive(Debug, Clone)]
 pub struct Scratch {
@@ -209,10 +220,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
         let (x, y);
         let t_true;
         let t_off;
-        // Where the official count is: the true count (clean, intention baseline), the
-        // table (official baseline), or `off` (falsified, or recounted).
-        let mut official_is_true = false;
-        let mut official_is_table = false;
+        let source;
         if intention {
             perturb(
                 rng,
@@ -227,18 +235,11 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
             let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
             turnout::votes_into(n, dc.table_turnout, t_true, share, marginal, v);
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
-            let abstain = n * (1.0 - t_true);
-            match (class, b) {
-                (FraudClass::Clean, _) | (_, None) => {
-                    // The official count is the true count: read `v`, copy nothing.
-                    official_is_true = true;
-                    t_off = t_true;
-                }
-                (_, Some(b)) => {
-                    fraud::official_into(v, abstain, b, x, y, off);
-                    t_off = fraud::official_turnout(t_true, x);
-                }
-            }
+            (source, t_off) = match (class, b) {
+                // The official count is the true count: read `v`, copy nothing.
+                (FraudClass::Clean, _) | (_, None) => (Source::True, t_true),
+                (_, Some(_)) => (Source::Falsified, fraud::official_turnout(t_true, x)),
+            };
         } else {
             t_off = dc.table_turnout;
             let s_off = &p.share[d * np..(d + 1) * np];
@@ -257,7 +258,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
                     t_true = rec.turnout;
                 }
             }
-            official_is_table = true;
+            source = Source::Table;
             let cast: f64 = v.iter().sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
             for ((e, &v), &ls) in share.iter_mut().zip(v.iter()).zip(log_share) {
@@ -273,25 +274,27 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
             sc.base_t[d] = t_true;
         }
 
-        // Recount: undo stealing, keep stuffing.
+        // Recount: undo stealing, keep stuffing. Decided before the falsified count is
+        // built, so a recounted district builds only the recounted one.
         let recounted = s.recount_districts[d] || by_class_chance(rng, &s.recount_detect, class);
         if recounted {
             h.recounted[d] += 1;
-            if let (Some(b), true) = (b, class != FraudClass::Clean) {
-                let abstain = n * (1.0 - t_true);
-                recount::recount_into(v, abstain, b, x, off);
-                official_is_table = false;
-            }
         }
+        let abstain = n * (1.0 - t_true);
+        let official: &[f64] = match (b.filter(|_| class != FraudClass::Clean), source) {
+            (Some(b), _) if recounted => {
+                recount::recount_into(v, abstain, b, x, off);
+                off
+            }
+            (Some(b), Source::Falsified) => {
+                fraud::official_into(v, abstain, b, x, y, off);
+                off
+            }
+            (_, Source::Table) => &p.table_votes[d * np..(d + 1) * np],
+            _ => v,
+        };
 
         let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        let official: &[f64] = if official_is_true {
-            v
-        } else if official_is_table {
-            &p.table_votes[d * np..(d + 1) * np]
-        } else {
-            off
-        };
         // A clean district's official count is its true count: one tally serves both.
         let official_winner = tally::plurality_winner(official);
         let clean_winner = if class == FraudClass::Clean {

@@ -161,8 +161,7 @@ pub fn draw<DB: DrawingBackend>(
             title,
             (left, top - px(6.0)),
             theme
-                .font(20.0, FontStyle::Bold)
-                .color(&INK)
+                .bold(20.0, INK)
                 .pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
         if last {

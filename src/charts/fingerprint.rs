@@ -6,7 +6,6 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
 
 use super::style::{self, ChartResult, Theme, INK, MUTED};
 use crate::report::Summary;
@@ -152,8 +151,7 @@ pub fn draw<DB: DrawingBackend>(
             style::thousands(tick),
             (x1 + px(10.0), y),
             theme
-                .font(17.0, FontStyle::Normal)
-                .color(&INK)
+                .text(17.0, INK)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         match tick.checked_mul(10) {
@@ -165,8 +163,7 @@ pub fn draw<DB: DrawingBackend>(
         "district results",
         (x0, top - px(10.0)),
         theme
-            .font(18.0, FontStyle::Normal)
-            .color(&INK)
+            .text(18.0, INK)
             .pos(Pos::new(HPos::Left, VPos::Bottom)),
     ))?;
     Ok(())

@@ -181,8 +181,7 @@ pub fn draw<DB: DrawingBackend>(
                 format!("{}", st.q50),
                 (end + px(10.0), m.1),
                 theme
-                    .font(16.0, FontStyle::Normal)
-                    .color(&MUTED)
+                    .text(16.0, MUTED)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
             ))?;
         }

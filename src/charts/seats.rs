@@ -294,8 +294,7 @@ pub fn draw<DB: DrawingBackend>(
             format!("{t:.0}%"),
             (px_x, top - px(9.0)),
             theme
-                .font(17.0, FontStyle::Normal)
-                .color(&INK)
+                .text(17.0, INK)
                 .pos(Pos::new(HPos::Center, VPos::Bottom)),
         ))?;
         t += step_pct;
@@ -304,8 +303,7 @@ pub fn draw<DB: DrawingBackend>(
         "seat share (%)",
         (right, top - px(36.0)),
         theme
-            .font(19.0, FontStyle::Normal)
-            .color(&INK)
+            .text(19.0, INK)
             .pos(Pos::new(HPos::Right, VPos::Bottom)),
     ))?;
     Ok(())

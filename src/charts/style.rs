@@ -328,8 +328,7 @@ pub fn centred_message<DB: DrawingBackend>(
         text,
         (w as i32 / 2, h as i32 / 2),
         theme
-            .font(26.0, FontStyle::Normal)
-            .color(&MUTED)
+            .text(26.0, MUTED)
             .pos(Pos::new(HPos::Center, VPos::Center)),
     ))?;
     Ok(())

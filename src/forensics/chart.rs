@@ -149,8 +149,7 @@ fn draw<DB: DrawingBackend>(
             share_label(tick),
             (x1 + px(10.0), y),
             theme
-                .font(15.0, FontStyle::Normal)
-                .color(&INK)
+                .text(15.0, INK)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         tick *= 10.0;
@@ -159,8 +158,7 @@ fn draw<DB: DrawingBackend>(
         "of rows",
         (x0, top_y - px(8.0)),
         theme
-            .font(16.0, FontStyle::Normal)
-            .color(&INK)
+            .text(16.0, INK)
             .pos(Pos::new(HPos::Left, VPos::Bottom)),
     ))?;
     Ok(())

@@ -237,7 +237,7 @@ fn draw_seats<DB: DrawingBackend>(
 
     for (panel, (outcome, label)) in panels.iter().zip(OUTCOMES) {
         let mut chart = ChartBuilder::on(panel)
-            .caption(label, theme.font(24.0, FontStyle::Bold).color(&INK))
+            .caption(label, theme.bold(24.0, INK))
             .margin_top(px(8.0))
             .margin_right(px(28.0))
             .margin_left(px(12.0))
@@ -350,7 +350,7 @@ where
     let mut plot_box = None;
     for (panel, (outcome, label)) in panels.iter().zip(OUTCOMES) {
         let mut chart = ChartBuilder::on(panel)
-            .caption(label, theme.font(24.0, FontStyle::Bold).color(&INK))
+            .caption(label, theme.bold(24.0, INK))
             .margin_top(px(8.0))
             .margin_right(px(20.0))
             .margin_left(px(12.0))
@@ -426,8 +426,7 @@ where
             (heat.text)(lo + t * (hi - lo)),
             (x1 + px(10.0), y),
             theme
-                .font(17.0, FontStyle::Normal)
-                .color(&INK)
+                .text(17.0, INK)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }

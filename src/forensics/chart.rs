@@ -5,7 +5,6 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
 
 use super::report::{Fingerprint, FINGERPRINT_BINS};
 use crate::charts::fingerprint::viridis;
@@ -36,44 +35,18 @@ fn draw<DB: DrawingBackend>(
     labels: &Labels,
     theme: &Theme,
 ) -> ChartResult<()> {
-    root.fill(&WHITE)?;
     let px = |v: f64| theme.px(v);
-    let m = px(32.0);
-    let w = theme.width as i32 - 2 * m;
-    style::draw_fitted(
+    let body = style::frame_with_footer(
         root,
+        theme,
+        &labels.footer,
         "Does the official result look like the fair model or the fitted fraud model?",
-        theme.font(34.0, FontStyle::Bold),
-        INK,
-        (m, px(22.0)),
-        style::TOP_LEFT,
-        w,
-    )?;
-    style::draw_fitted(
-        root,
         &format!(
             "Share of rows by official turnout (x) and official vote share of {} (y), Klimek et al. 2012; one log colour scale",
             labels.beneficiary
         ),
-        theme.font(21.0, FontStyle::Normal),
-        MUTED,
-        (m, px(68.0)),
-        style::TOP_LEFT,
-        w,
     )?;
-    let footer_y = theme.height as i32 - px(34.0);
-    style::draw_fitted(
-        root,
-        &labels.footer,
-        theme.font(16.0, FontStyle::Normal),
-        MUTED,
-        (m, footer_y),
-        style::TOP_LEFT,
-        w,
-    )?;
-    let top = px(104.0);
-    let (_, rest) = root.split_vertically(top);
-    let (body, _) = rest.split_vertically((footer_y - px(10.0) - top).max(1));
+    let top = body.get_base_pixel().1;
     let (bw, _) = body.dim_in_pixel();
     let bar_w = px(150.0).max(1) as u32;
     let (plots, bar) = body.split_horizontally(bw.saturating_sub(bar_w));

@@ -42,6 +42,23 @@ pub fn viridis_bar<DB: DrawingBackend>(
     top: i32,
     bottom: i32,
 ) -> ChartResult<i32> {
+    let x1 = viridis_bands(root, theme, x0, top, bottom)?;
+    root.draw(&Rectangle::new(
+        [(x0, top), (x1, bottom)],
+        MUTED.stroke_width(1),
+    ))?;
+    Ok(x1)
+}
+
+/// The bands of [`viridis_bar`] without its outline (the forensics chart's bar); returns
+/// the right edge.
+pub fn viridis_bands<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x0: i32,
+    top: i32,
+    bottom: i32,
+) -> ChartResult<i32> {
     let x1 = x0 + theme.px(26.0);
     let height = (bottom - top).max(1);
     let bands = 64;
@@ -49,13 +66,36 @@ pub fn viridis_bar<DB: DrawingBackend>(
         let ya = top + height * k / bands;
         let yb = top + height * (k + 1) / bands;
         let t = 1.0 - (k as f64 + 0.5) / bands as f64;
-        root.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
+        area.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
     }
-    root.draw(&Rectangle::new(
-        [(x0, top), (x1, bottom)],
+    Ok(x1)
+}
+
+/// A labelled tick at `t` (0 at `bottom`, 1 at `top`) on a colour bar whose right edge is
+/// `x1`, with text of design size `size`.
+pub fn bar_tick<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x1: i32,
+    (top, bottom): (i32, i32),
+    t: f64,
+    label: String,
+    size: f64,
+) -> ChartResult<()> {
+    let height = (bottom - top).max(1);
+    let y = bottom - (t * height as f64).round() as i32;
+    area.draw(&PathElement::new(
+        vec![(x1, y), (x1 + theme.px(6.0), y)],
         MUTED.stroke_width(1),
     ))?;
-    Ok(x1)
+    area.draw(&Text::new(
+        label,
+        (x1 + theme.px(10.0), y),
+        theme
+            .text(size, INK)
+            .pos(Pos::new(HPos::Left, VPos::Center)),
+    ))?;
+    Ok(())
 }
 
 /// Draw the chart.
@@ -138,22 +178,18 @@ pub fn draw<DB: DrawingBackend>(
     let (right, bottom) = chart.backend_coord(&(100.0, 0.0));
     let x0 = right + px(50.0);
     let x1 = viridis_bar(root, theme, x0, top, bottom)?;
-    let height = (bottom - top).max(1);
     let mut tick: u64 = 1;
     loop {
         let t = (tick as f64).ln() / log_max;
-        let y = bottom - (t * height as f64).round() as i32;
-        root.draw(&PathElement::new(
-            vec![(x1, y), (x1 + px(6.0), y)],
-            MUTED.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
+        bar_tick(
+            root,
+            theme,
+            x1,
+            (top, bottom),
+            t,
             style::thousands(tick),
-            (x1 + px(10.0), y),
-            theme
-                .text(17.0, INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+            17.0,
+        )?;
         match tick.checked_mul(10) {
             Some(next) if next <= max => tick = next,
             _ => break,

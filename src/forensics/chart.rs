@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::report::{Fingerprint, FINGERPRINT_BINS};
-use crate::charts::fingerprint::viridis;
+use crate::charts::fingerprint::{bar_tick, viridis, viridis_bands};
 use crate::charts::style::{self, ChartResult, Theme, INK, MUTED};
 
 /// Chart size in pixels: three square panels and a colour bar.
@@ -101,30 +101,19 @@ fn draw<DB: DrawingBackend>(
     let (top_y, bottom_y) = corners.unwrap_or((px(40.0), px(500.0)));
     let (top_y, bottom_y) = (top_y - top, bottom_y - top);
     let x0 = px(30.0);
-    let x1 = x0 + px(26.0);
-    let height = (bottom_y - top_y).max(1);
-    let bands = 64;
-    for k in 0..bands {
-        let ya = top_y + height * k / bands;
-        let yb = top_y + height * (k + 1) / bands;
-        let t = 1.0 - (k as f64 + 0.5) / bands as f64;
-        bar.draw(&Rectangle::new([(x0, ya), (x1, yb)], viridis(t).filled()))?;
-    }
+    let x1 = viridis_bands(&bar, theme, x0, top_y, bottom_y)?;
     let mut tick = floor;
     while tick <= max * 1.000_001 {
         let t = (tick / floor).ln() / log_span;
-        let y = bottom_y - (t * height as f64).round() as i32;
-        bar.draw(&PathElement::new(
-            vec![(x1, y), (x1 + px(6.0), y)],
-            MUTED.stroke_width(1),
-        ))?;
-        bar.draw(&Text::new(
+        bar_tick(
+            &bar,
+            theme,
+            x1,
+            (top_y, bottom_y),
+            t,
             share_label(tick),
-            (x1 + px(10.0), y),
-            theme
-                .text(15.0, INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+            15.0,
+        )?;
         tick *= 10.0;
     }
     bar.draw(&Text::new(

@@ -11,7 +11,7 @@ use plotters::style::FontStyle;
 use rayon::prelude::*;
 
 use super::summary::{PointStats, SweepSummary};
-use crate::charts::fingerprint::{viridis, viridis_bar};
+use crate::charts::fingerprint::{bar_tick, viridis, viridis_bar};
 use crate::charts::style::{self, ChartError, ChartResult, Swatch, Theme, INK, MUTED, REFERENCE};
 use crate::charts::{ChartOptions, Format};
 use crate::error::{Error, Result};
@@ -414,21 +414,10 @@ where
         return Ok(());
     };
     let x1 = viridis_bar(root, theme, right + px(40.0), top, bottom)?;
-    let height = (bottom - top).max(1);
     for k in 0..=4 {
         let t = k as f64 / 4.0;
-        let y = bottom - (t * height as f64).round() as i32;
-        root.draw(&PathElement::new(
-            vec![(x1, y), (x1 + px(6.0), y)],
-            MUTED.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
-            (heat.text)(lo + t * (hi - lo)),
-            (x1 + px(10.0), y),
-            theme
-                .text(17.0, INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        let label = (heat.text)(lo + t * (hi - lo));
+        bar_tick(root, theme, x1, (top, bottom), t, label, 17.0)?;
     }
     Ok(())
 }

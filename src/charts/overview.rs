@@ -170,12 +170,7 @@ pub fn draw<DB: DrawingBackend>(
                 color.filled(),
             ))?;
             let m = p(st.q50 as f64);
-            if hollow {
-                root.draw(&Circle::new(m, px(8.0), WHITE.filled()))?;
-                root.draw(&Circle::new(m, px(8.0), dark.stroke_width(px(3.0) as u32)))?;
-            } else {
-                root.draw(&Circle::new(m, px(8.0), dark.filled()))?;
-            }
+            style::draw_dot(root, theme, m, dark, !hollow)?;
             let end = p(st.q95 as f64).0.max(m.0 + px(8.0));
             root.draw(&Text::new(
                 format!("{}", st.q50),

@@ -245,12 +245,7 @@ pub fn draw<DB: DrawingBackend>(
                 color.stroke_width(px(3.0) as u32),
             ))?;
         }
-        if hollow {
-            root.draw(&Circle::new(m, px(8.0), WHITE.filled()))?;
-            root.draw(&Circle::new(m, px(8.0), color.stroke_width(px(3.0) as u32)))?;
-        } else {
-            root.draw(&Circle::new(m, px(8.0), color.filled()))?;
-        }
+        style::draw_dot(root, theme, m, color, !hollow)?;
         let text = format!("{label}: {}–{}, median {}", st.q05, st.q95, st.q50);
         let (pos, anchor) = if (st.q50 as f64) > mid {
             ((a.0 - px(14.0), a.1), HPos::Right)

@@ -485,21 +485,8 @@ pub fn legend<DB: DrawingBackend>(
                     ))?;
                 }
             }
-            Swatch::Dot(c) => {
-                area.draw(&Circle::new(((x0 + x1) / 2, cy), theme.px(8.0), c.filled()))?
-            }
-            Swatch::Ring(c) => {
-                area.draw(&Circle::new(
-                    ((x0 + x1) / 2, cy),
-                    theme.px(8.0),
-                    WHITE.filled(),
-                ))?;
-                area.draw(&Circle::new(
-                    ((x0 + x1) / 2, cy),
-                    theme.px(8.0),
-                    c.stroke_width(theme.px(3.0) as u32),
-                ))?
-            }
+            Swatch::Dot(c) => draw_dot(area, theme, ((x0 + x1) / 2, cy), c, true)?,
+            Swatch::Ring(c) => draw_dot(area, theme, ((x0 + x1) / 2, cy), c, false)?,
             Swatch::Triangle(c, filled) => {
                 draw_triangle(area, theme, ((x0 + x1) / 2, cy), c, filled)?
             }
@@ -512,6 +499,24 @@ pub fn legend<DB: DrawingBackend>(
         x += w + spacing;
     }
     Ok(y + line_h - origin.1)
+}
+
+/// A median marker centred at `c`: a filled dot, or a white disc in a thick coloured ring.
+pub fn draw_dot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    c: (i32, i32),
+    color: RGBColor,
+    filled: bool,
+) -> ChartResult<()> {
+    let r = theme.px(8.0);
+    if filled {
+        area.draw(&Circle::new(c, r, color.filled()))?;
+    } else {
+        area.draw(&Circle::new(c, r, WHITE.filled()))?;
+        area.draw(&Circle::new(c, r, color.stroke_width(theme.px(3.0) as u32)))?;
+    }
+    Ok(())
 }
 
 /// A downward triangle centred at `c` (marks re-run districts).

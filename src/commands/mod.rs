@@ -14,8 +14,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::engine::Hooks;
+use crate::error::Result;
 
 /// Print to stdout; a closed pipe (`seatsim validate … | head`) is not an error worth a panic.
 pub fn print_stdout(text: &str) {
@@ -34,7 +38,7 @@ pub fn default_out_dir(scenario: &Path) -> PathBuf {
 }
 
 /// A flag set by Ctrl-C, installed once per process.
-pub fn interrupt_flag() -> Arc<AtomicBool> {
+fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
@@ -48,7 +52,7 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 /// A progress bar on stderr when it is a terminal and the user did not ask for quiet.
-pub fn progress_bar(total: u64, quiet: bool, label: &str) -> Option<ProgressBar> {
+fn progress_bar(total: u64, quiet: bool, label: &str) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
@@ -61,4 +65,31 @@ pub fn progress_bar(total: u64, quiet: bool, label: &str) -> Option<ProgressBar>
     pb.set_style(style);
     pb.set_message(label.to_string());
     Some(pb)
+}
+
+/// Run `work` (a simulation over `total` units) under Ctrl-C cancellation and, unless
+/// quiet, a progress bar; returns its result and how long it took.
+pub fn with_progress<T>(
+    total: u64,
+    quiet: bool,
+    label: &str,
+    work: impl FnOnce(Hooks<'_>) -> Result<T>,
+) -> Result<(T, Duration)> {
+    let cancel = interrupt_flag();
+    let pb = progress_bar(total, quiet, label);
+    let hooks = Hooks {
+        progress: pb.as_ref(),
+        cancel: Some(&cancel),
+    };
+    let started = Instant::now();
+    let value = work(hooks)?;
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    Ok((value, started.elapsed()))
+}
+
+/// Units per second over `elapsed`, for the closing message.
+pub fn per_second(units: u64, elapsed: Duration) -> f64 {
+    units as f64 / elapsed.as_secs_f64().max(1e-9)
 }

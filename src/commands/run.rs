@@ -1,15 +1,14 @@
 //! `seatsim run`: simulate, summarise, write every output atomically, print the table.
 
 use std::io::Write;
-use std::time::Instant;
 
 use crate::cli::RunArgs;
-use crate::engine::{self, Hooks, RunSpec};
+use crate::engine::{self, RunSpec};
 use crate::error::{Error, Result};
 use crate::report::{self, OutputDir, Summary};
 use crate::scenario::Scenario;
 
-use super::{default_out_dir, interrupt_flag, progress_bar};
+use super::{default_out_dir, per_second, with_progress};
 
 /// Run a scenario end to end.
 pub fn run(args: &RunArgs) -> Result<()> {
@@ -28,42 +27,33 @@ pub fn run(args: &RunArgs) -> Result<()> {
         end: iterations,
         threads: args.sim.threads,
     };
-    let cancel = interrupt_flag();
-    let pb = progress_bar(iterations, args.results.quiet, "simulating");
-    let hooks = Hooks {
-        progress: pb.as_ref(),
-        cancel: Some(&cancel),
-    };
-    let started = Instant::now();
-    let histograms = if args.draws {
-        let temp = out.temp_path("draws.csv")?;
-        let file = std::fs::File::create(&temp).map_err(|source| Error::Output {
-            path: temp.clone(),
-            source,
+    let (histograms, elapsed) =
+        with_progress(iterations, args.results.quiet, "simulating", |hooks| {
+            if !args.draws {
+                return engine::run(&scenario, &spec, hooks);
+            }
+            let temp = out.temp_path("draws.csv")?;
+            let file = std::fs::File::create(&temp).map_err(|source| Error::Output {
+                path: temp.clone(),
+                source,
+            })?;
+            let mut w = std::io::BufWriter::new(file);
+            let io_err = |source| Error::Output {
+                path: temp.clone(),
+                source,
+            };
+            w.write_all(&report::csv::draws_header(&scenario))
+                .map_err(io_err)?;
+            let mut buf = Vec::with_capacity(256);
+            let parties = scenario.parties.len();
+            let h = engine::run_with_draws(&scenario, &spec, hooks, |draw| {
+                buf.clear();
+                report::csv::draws_rows(&draw, parties, &mut buf);
+                w.write_all(&buf).map_err(io_err)
+            })?;
+            w.flush().map_err(io_err)?;
+            Ok(h)
         })?;
-        let mut w = std::io::BufWriter::new(file);
-        let io_err = |source| Error::Output {
-            path: temp.clone(),
-            source,
-        };
-        w.write_all(&report::csv::draws_header(&scenario))
-            .map_err(io_err)?;
-        let mut buf = Vec::with_capacity(256);
-        let parties = scenario.parties.len();
-        let h = engine::run_with_draws(&scenario, &spec, hooks, |draw| {
-            buf.clear();
-            report::csv::draws_rows(&draw, parties, &mut buf);
-            w.write_all(&buf).map_err(io_err)
-        })?;
-        w.flush().map_err(io_err)?;
-        h
-    } else {
-        engine::run(&scenario, &spec, hooks)?
-    };
-    if let Some(pb) = &pb {
-        pb.finish_and_clear();
-    }
-    let elapsed = started.elapsed();
 
     let summary = Summary::new(&scenario, &histograms, seed);
     let charts = args.results.chart_options();
@@ -76,7 +66,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             "{} iterations in {:.2} s ({:.0} per second); wrote {} files to {}; {}",
             iterations,
             elapsed.as_secs_f64(),
-            iterations as f64 / elapsed.as_secs_f64().max(1e-9),
+            per_second(iterations, elapsed),
             written.len(),
             dir.display(),
             charts_note

@@ -2,16 +2,15 @@
 //! partial result for `seatsim merge`.
 
 use std::path::Path;
-use std::time::Instant;
 
 use crate::cli::RunArgs;
-use crate::engine::{self, Hooks, RunSpec};
+use crate::engine::{self, RunSpec};
 use crate::error::{Error, Result};
 use crate::partial::{Partial, Payload, Shard, Sources};
 use crate::report::OutputDir;
 use crate::scenario::Scenario;
 
-use super::{interrupt_flag, progress_bar};
+use super::{per_second, with_progress};
 
 /// Run shard `shard` of `iterations` and write `partial-K-of-M.json` into `out_dir`.
 pub fn run_shard(
@@ -36,18 +35,12 @@ pub fn run_shard(
         end,
         threads: args.sim.threads,
     };
-    let cancel = interrupt_flag();
-    let pb = progress_bar(end - start, args.results.quiet, "simulating shard");
-    let hooks = Hooks {
-        progress: pb.as_ref(),
-        cancel: Some(&cancel),
-    };
-    let started = Instant::now();
-    let histograms = engine::run(scenario, &spec, hooks)?;
-    if let Some(pb) = &pb {
-        pb.finish_and_clear();
-    }
-    let elapsed = started.elapsed();
+    let (histograms, elapsed) = with_progress(
+        end - start,
+        args.results.quiet,
+        "simulating shard",
+        |hooks| engine::run(scenario, &spec, hooks),
+    )?;
     let partial = Partial::new(
         scenario,
         sources,
@@ -69,7 +62,7 @@ pub fn run_shard(
             shard.index,
             shard.count,
             elapsed.as_secs_f64(),
-            (end - start) as f64 / elapsed.as_secs_f64().max(1e-9),
+            per_second(end - start, elapsed),
             path.unwrap_or(name)
         );
     }

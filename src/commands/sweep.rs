@@ -2,17 +2,16 @@
 //! seed; or, with `--shard K/M`, one share of grid points × iterations for `seatsim merge`.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use crate::cli::SweepArgs;
-use crate::engine::{GridTask, Hooks};
+use crate::engine::GridTask;
 use crate::error::{Error, Result};
 use crate::partial::{Partial, Payload, Sources, SweepPart};
 use crate::report::OutputDir;
 use crate::scenario::Scenario;
 use crate::sweep::{self, Sweep, SweepSummary, Vary};
 
-use super::{interrupt_flag, progress_bar};
+use super::{per_second, with_progress};
 
 /// `output/<scenario file stem>-sweep/`.
 pub fn default_sweep_dir(scenario: &std::path::Path) -> PathBuf {
@@ -41,20 +40,11 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let units = points as u64 * iterations;
     let (start, end) = args.shard.map_or((0, units), |s| s.range(units));
     let tasks = sweep::shard_tasks(points, iterations, start, end);
-    let cancel = interrupt_flag();
     let label = format!("sweeping {points} points");
-    let pb = progress_bar(end - start, args.results.quiet, &label);
-    let hooks = Hooks {
-        progress: pb.as_ref(),
-        cancel: Some(&cancel),
-    };
-    let started = Instant::now();
-    let counts = grid.run(&tasks, seed, args.sim.threads, hooks)?;
-    if let Some(pb) = &pb {
-        pb.finish_and_clear();
-    }
-    let elapsed = started.elapsed();
-    let rate = (end - start) as f64 / elapsed.as_secs_f64().max(1e-9);
+    let (counts, elapsed) = with_progress(end - start, args.results.quiet, &label, |hooks| {
+        grid.run(&tasks, seed, args.sim.threads, hooks)
+    })?;
+    let rate = per_second(end - start, elapsed);
 
     if let Some(shard) = args.shard {
         let parts = tasks

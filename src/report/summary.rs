@@ -192,6 +192,24 @@ fn share(count: u64, total: u64) -> f64 {
     }
 }
 
+/// A value per party, keyed by party id in scenario order (as every summary lists parties).
+pub(crate) fn per_party<T>(s: &Scenario, f: impl FnMut(usize) -> T) -> IndexMap<String, T> {
+    s.parties
+        .iter()
+        .map(|party| party.id.clone())
+        .zip((0..s.parties.len()).map(f))
+        .collect()
+}
+
+/// A value per bloc, keyed by bloc name in scenario order.
+pub(crate) fn per_bloc<T>(s: &Scenario, f: impl FnMut(usize) -> T) -> IndexMap<String, T> {
+    s.blocs
+        .iter()
+        .cloned()
+        .zip((0..s.blocs.len()).map(f))
+        .collect()
+}
+
 impl Summary {
     /// Summarise a run's counts.
     pub fn new(s: &Scenario, h: &Histograms, seed: u64) -> Summary {
@@ -203,44 +221,19 @@ impl Summary {
             outcomes.insert(
                 o.as_str().to_string(),
                 OutcomeSummary {
-                    party: s
-                        .parties
-                        .iter()
-                        .enumerate()
-                        .map(|(p, party)| (party.id.clone(), seat_stats(h.party(o, p), maj, two)))
-                        .collect(),
-                    bloc: s
-                        .blocs
-                        .iter()
-                        .enumerate()
-                        .map(|(b, name)| (name.clone(), seat_stats(h.bloc(o, b), maj, two)))
-                        .collect(),
+                    party: per_party(s, |p| seat_stats(h.party(o, p), maj, two)),
+                    bloc: per_bloc(s, |b| seat_stats(h.bloc(o, b), maj, two)),
                     vacant: seat_stats(h.vacancies(o), maj, two),
                 },
             );
         }
         let offset = -(n as i64);
         let rerun_effect = ChangeSummary {
-            party: s
-                .parties
-                .iter()
-                .enumerate()
-                .map(|(p, party)| (party.id.clone(), change_stats(h.party_change(p), offset)))
-                .collect(),
-            bloc: s
-                .blocs
-                .iter()
-                .enumerate()
-                .map(|(b, name)| (name.clone(), change_stats(h.bloc_change(b), offset)))
-                .collect(),
+            party: per_party(s, |p| change_stats(h.party_change(p), offset)),
+            bloc: per_bloc(s, |b| change_stats(h.bloc_change(b), offset)),
         };
         let stolen_seats = StolenSummary {
-            party: s
-                .parties
-                .iter()
-                .enumerate()
-                .map(|(p, party)| (party.id.clone(), change_stats(h.stolen_seats(p), 0)))
-                .collect(),
+            party: per_party(s, |p| change_stats(h.stolen_seats(p), 0)),
             total: change_stats(h.stolen_seats(s.parties.len()), 0),
         };
         let districts = s

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{format_value, SeatCounts, Vary};
 use crate::engine::Outcome;
 use crate::report::stats::{seat_stats, SeatStats};
-use crate::report::summary::{PartyInfo, ScenarioInfo};
+use crate::report::summary::{per_bloc, per_party, PartyInfo, ScenarioInfo};
 use crate::scenario::Scenario;
 
 /// Seat statistics of one party or bloc at one grid point: summary.json's [`SeatStats`]
@@ -141,20 +141,8 @@ impl SweepSummary {
                 outcomes: Outcome::ALL
                     .iter()
                     .map(|&o| {
-                        let party = base
-                            .parties
-                            .iter()
-                            .enumerate()
-                            .map(|(p, party)| {
-                                (party.id.clone(), point_stats(c.party(o, p), maj, two))
-                            })
-                            .collect();
-                        let bloc = base
-                            .blocs
-                            .iter()
-                            .enumerate()
-                            .map(|(b, name)| (name.clone(), point_stats(c.bloc(o, b), maj, two)))
-                            .collect();
+                        let party = per_party(base, |p| point_stats(c.party(o, p), maj, two));
+                        let bloc = per_bloc(base, |b| point_stats(c.bloc(o, b), maj, two));
                         (o.as_str().to_string(), PointOutcome { party, bloc })
                     })
                     .collect(),

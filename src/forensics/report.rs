@@ -113,9 +113,7 @@ pub fn json(a: &Analysis, table: &Table, source: &Source) -> Vec<u8> {
             "p_value": d.p_value,
         })).collect::<Vec<_>>(),
     });
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    crate::report::pretty_json(&doc)
 }
 
 /// The readable report (also printed).

@@ -12,7 +12,12 @@ pub use summary::Summary;
 
 /// `summary.json`, pretty-printed, with a trailing newline.
 pub fn summary_json(summary: &Summary) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(summary).unwrap_or_default();
+    pretty_json(summary)
+}
+
+/// Any JSON output as seatsim writes them all: pretty-printed, with a trailing newline.
+pub fn pretty_json(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

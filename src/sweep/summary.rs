@@ -174,9 +174,7 @@ impl SweepSummary {
 
 /// `sweep.json`, pretty-printed, with a trailing newline.
 pub fn sweep_json(s: &SweepSummary) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(s).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    crate::report::pretty_json(s)
 }
 
 /// `sweep.csv`: one column per varied key, then

@@ -446,8 +446,7 @@ pub fn merge(files: &[PathBuf]) -> Result<Merged> {
     let (seed, iterations) = (p0.seed, p0.iterations);
     match &p0.payload {
         Payload::Run { .. } => {
-            let mut total =
-                Histograms::new(base.parties.len(), base.blocs.len(), base.districts.len());
+            let mut total = Histograms::for_scenario(&base);
             for (file, p) in &partials {
                 if let Payload::Run { histograms } = &p.payload {
                     check_histograms(file, histograms, &total, p.end - p.start)?;

@@ -105,7 +105,7 @@ pub fn run_grid(
         .map(|(h, t)| {
             h.unwrap_or_else(|| {
                 let s = &scenarios[t.point];
-                Histograms::new(s.parties.len(), s.blocs.len(), s.districts.len())
+                Histograms::for_scenario(s)
             })
         })
         .collect())

@@ -122,6 +122,11 @@ impl Histograms {
         ]
     }
 
+    /// Empty counts for a scenario's chamber.
+    pub fn for_scenario(s: &crate::Scenario) -> Self {
+        Self::new(s.parties.len(), s.blocs.len(), s.districts.len())
+    }
+
     /// Add another run's counts (same shape) to these.
     pub fn merge(&mut self, other: &Histograms) {
         debug_assert!(self.same_shape(other));

@@ -161,11 +161,7 @@ pub struct SeatCounts {
 impl SeatCounts {
     /// No iterations yet, shaped for `s`.
     pub fn empty(s: &Scenario) -> SeatCounts {
-        Self::from_histograms(&Histograms::new(
-            s.parties.len(),
-            s.blocs.len(),
-            s.districts.len(),
-        ))
+        Self::from_histograms(&Histograms::for_scenario(s))
     }
 
     /// The seat histograms of a run's counts.

@@ -35,14 +35,8 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .filter_map(|bloc| {
             let stats = s.rerun_effect.bloc.get(bloc)?;
-            let members: Vec<&str> = s
-                .parties
-                .iter()
-                .filter(|p| &p.bloc == bloc)
-                .map(|p| p.name.as_str())
-                .collect();
             Some(Panel {
-                label: format!("{bloc}: {}", members.join(", ")),
+                label: format!("{bloc}: {}", style::bloc_members(s, bloc)),
                 note: format!(
                     "{} · loses {} · gains {}",
                     panels::stats_note(stats, true),

@@ -38,19 +38,11 @@ fn subject(s: &Summary, kind: SubjectKind, key: &str) -> Subject {
                 color: style::party_color(s, key),
             }
         }
-        SubjectKind::Bloc => {
-            let members: Vec<&str> = s
-                .parties
-                .iter()
-                .filter(|p| p.bloc == key)
-                .map(|p| p.name.as_str())
-                .collect();
-            Subject {
-                title_name: format!("the {key} bloc"),
-                subtitle: format!("Bloc {key}: {} · {common}", members.join(", ")),
-                color: style::bloc_color(s, key),
-            }
-        }
+        SubjectKind::Bloc => Subject {
+            title_name: format!("the {key} bloc"),
+            subtitle: format!("Bloc {key}: {} · {common}", style::bloc_members(s, key)),
+            color: style::bloc_color(s, key),
+        },
     }
 }
 

@@ -236,6 +236,17 @@ pub fn bloc_color(s: &Summary, bloc: &str) -> RGBColor {
     bloc_color_in(&s.parties, bloc)
 }
 
+/// The names of a bloc's parties, comma-separated, in display order.
+pub fn bloc_members(s: &Summary, bloc: &str) -> String {
+    let names: Vec<&str> = s
+        .parties
+        .iter()
+        .filter(|p| p.bloc == bloc)
+        .map(|p| p.name.as_str())
+        .collect();
+    names.join(", ")
+}
+
 /// [`bloc_color`] from a party list, for summaries other than a run's (sweeps).
 pub fn bloc_color_in(parties: &[PartyInfo], bloc: &str) -> RGBColor {
     match parties.iter().position(|p| p.bloc == bloc) {

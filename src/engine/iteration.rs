@@ -245,10 +245,11 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
             let s_off = &p.share[d * np..(d + 1) * np];
             let table_votes = &p.table_votes[d * np..(d + 1) * np];
             (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
-            match (class, b) {
+            // The true count: the table itself when clean (read in place), else recovered.
+            let truth: &[f64] = match (class, b) {
                 (FraudClass::Clean, _) | (_, None) => {
-                    v.copy_from_slice(table_votes);
                     t_true = t_off;
+                    table_votes
                 }
                 (_, Some(b)) => {
                     let rec = inversion::invert_into(n, t_off, s_off, b, x, y, v);
@@ -256,12 +257,13 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
                         h.infeasible[d] += 1;
                     }
                     t_true = rec.turnout;
+                    v
                 }
-            }
+            };
             source = Source::Table;
-            let cast: f64 = v.iter().sum();
+            let cast: f64 = truth.iter().sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
-            for ((e, &v), &ls) in share.iter_mut().zip(v.iter()).zip(log_share) {
+            for ((e, &v), &ls) in share.iter_mut().zip(truth).zip(log_share) {
                 *e = if cast <= 0.0 {
                     ls
                 } else if v > 0.0 && ls > f64::NEG_INFINITY {

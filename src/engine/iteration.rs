@@ -182,6 +182,16 @@ pub fn simulate<R: Draws + ?Sized>(
     }
 }
 
+/// The party count: `P` when specialised, else the scenario's.
+#[inline(always)]
+fn party_count<const P: usize>(p: &Prepared) -> usize {
+    if P == 0 {
+        p.parties
+    } else {
+        P
+    }
+}
+
 /// [`simulate`] with `P` parties (`P = 0`: `p.parties`, whatever it is).
 fn simulate_for<const P: usize, R: Draws + ?Sized>(
     s: &Scenario,
@@ -190,7 +200,7 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = if P == 0 { p.parties } else { P };
+    let np = party_count::<P>(p);
     let intention = p.baseline == Baseline::Intention;
     draw_party_noise(
         rng,
@@ -346,7 +356,7 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = if P == 0 { p.parties } else { P };
+    let np = party_count::<P>(p);
     let rr = &s.rerun;
     draw_party_noise(
         rng,

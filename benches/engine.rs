@@ -3,8 +3,8 @@
 //! `cargo bench --bench engine` measures, single-threaded:
 //! - `floor`: issue 5's estimate of the draws an iteration of the benchmark scenario needs
 //!   (930 standard normals and 170 uniforms from a fresh ChaCha8 stream per iteration; the
-//!   engine's expected count, truncated-normal redraws and reruns included, is nearer 1,000
-//!   normals, so the true floor is somewhat higher), once through
+//!   engine's expected count from the scenario's settings, truncated-normal redraws and
+//!   rerun noise included, is about 1,080 normals, so the true floor is higher), once through
 //!   `rand_chacha` + `rand_distr` as issue 5 defines it, once through seatsim's
 //!   [`seatsim::random::Stream`] (the same values, drawn the way the engine draws them);
 //! - `engine/perf-125x5`: full iterations of `benches/data/perf-125x5.toml` (125 districts,

@@ -1,18 +1,23 @@
 //! One simulated election: MODEL.md steps 1–5, recount and rerun, for iteration i.
 //!
+//! The first round is made in two passes: every draw, district by district, then the
+//! arithmetic for all districts at once in [`super::first_round`], where it vectorises.
+//!
 //! Draw order within an iteration (fixed, so results are reproducible; a draw is skipped
 //! when its sd or probability makes it unnecessary):
 //! 1. national vote noise per party; regional vote noise per region × party;
 //! 2. national turnout noise; regional turnout noise per region (intention baseline);
 //! 3. per district in table order — intention: district vote noise per standing party,
 //!    district turnout noise, fraud class and intensities; official: fraud class and
-//!    intensities, then district vote noise — then the recount uniform and the annulment
-//!    uniform when their probability is strictly between 0 and 1 and the outcome is not
-//!    already decided (a listed recount district; a forced, invalid or rule-annulled one);
+//!    intensities, then district vote noise — then the recount uniform (when its
+//!    probability is strictly between 0 and 1 and the district is not listed for recount)
+//!    and the annulment uniform (likewise, unless the district is listed in
+//!    `rerun.districts`);
 //! 4. if any district is annulled: rerun national, regional, turnout national and regional
 //!    noise, then per annulled district its rerun district noise, turnout noise and fraud.
 
-use super::histograms::{fingerprint_bin, Histograms, FINGERPRINT_BINS};
+use super::first_round::{self, party_count};
+use super::histograms::{Histograms, FINGERPRINT_BINS};
 use super::prepared::Prepared;
 use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
 use crate::random::Draws;
@@ -21,30 +26,43 @@ use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 /// Marks a vacant seat in winner arrays.
 pub const VACANT: u16 = u16::MAX;
 
-/// Where a district's official count comes from before any recount.
-#[derive(Debug, Clone, Copy)]
-enum Source {
-    /// Its true count (clean, intention baseline).
-    True,
-    /// The table (official baseline).
-    Table,
-    /// The true count falsified (fraud, intention baseline).
-    Falsified,
-}
-
-/// Per-thread buffers, allocated once, so the hot loop never allocates.
+/// Per-thread buffers, allocated once, so the hot loop never allocates. Quantities of the
+/// first round are columns: `[party * D + district]`, or `[district]`.
 #[derive(Debug, Clone)]
 pub struct Scratch {
     nat: Vec<f64>,
     reg: Vec<f64>,
     t_reg: Vec<f64>,
-    eta: Vec<f64>,
-    share: Vec<f64>,
-    v: Vec<f64>,
-    off: Vec<f64>,
-    clean_winner: Vec<u16>,
-    annulled: Vec<bool>,
-    base_t: Vec<f64>,
+    /// First-round eta. Official baseline: only its noise part, `shift + district noise`
+    /// (`-inf` where the party gets no votes); the recovered base is added when the
+    /// district is re-run, the one place eta is read, which saves a logarithm elsewhere.
+    pub(super) eta: Vec<f64>,
+    /// True votes V.
+    pub(super) votes: Vec<f64>,
+    /// Official votes, after any recount.
+    pub(super) official: Vec<f64>,
+    /// Turnout noise on the logit scale (intention baseline).
+    pub(super) t_noise: Vec<f64>,
+    /// True turnout T.
+    pub(super) t_true: Vec<f64>,
+    /// Official turnout T'.
+    pub(super) t_off: Vec<f64>,
+    /// Stuffing x applied (0 where there is no fraud).
+    pub(super) stuffing: Vec<f64>,
+    /// Stealing y applied (0 where there is no fraud or a recount undid it).
+    pub(super) stealing: Vec<f64>,
+    /// Annulled whatever the count: listed in `rerun.districts`, or by fraud class.
+    pub(super) annul_drawn: Vec<bool>,
+    /// Working columns of the vector stage.
+    pub(super) max: Vec<f64>,
+    pub(super) total: Vec<f64>,
+    /// One district's eta, shares, votes and official votes, for the per-district steps.
+    d_eta: Vec<f64>,
+    d_share: Vec<f64>,
+    d_votes: Vec<f64>,
+    pub(super) d_off: Vec<f64>,
+    pub(super) clean_winner: Vec<u16>,
+    pub(super) annulled: Vec<bool>,
     /// No-rerun winner per district (`VACANT` if invalid).
     pub winner: Vec<u16>,
     /// Rerun-outcome winner per district.
@@ -57,24 +75,37 @@ pub struct Scratch {
     stolen: Vec<u32>,
     /// Fingerprint counts since the last [`Scratch::flush`]: u32 halves the cache footprint
     /// of the hottest histogram, and a block cannot overflow it.
-    fingerprint: Vec<u32>,
+    pub(super) fingerprint: Vec<u32>,
 }
 
 impl Scratch {
     /// Buffers sized for a prepared scenario.
     pub fn new(p: &Prepared) -> Self {
         let (np, nd) = (p.parties, p.districts);
+        let column = vec![0.0; nd];
+        let table = vec![0.0; np * nd];
+        let party = vec![0.0; np];
         Self {
-            nat: vec![0.0; np],
+            nat: party.clone(),
             reg: vec![0.0; p.regions * np],
             t_reg: vec![0.0; p.regions],
-            eta: vec![0.0; nd * np],
-            share: vec![0.0; np],
-            v: vec![0.0; np],
-            off: vec![0.0; np],
+            eta: table.clone(),
+            votes: table.clone(),
+            official: table,
+            t_noise: column.clone(),
+            t_true: column.clone(),
+            t_off: column.clone(),
+            stuffing: column.clone(),
+            stealing: column.clone(),
+            annul_drawn: vec![false; nd],
+            max: column.clone(),
+            total: column,
+            d_eta: party.clone(),
+            d_share: party.clone(),
+            d_votes: party.clone(),
+            d_off: party,
             clean_winner: vec![VACANT; nd],
             annulled: vec![false; nd],
-            base_t: vec![0.0; nd],
             winner: vec![VACANT; nd],
             rerun_winner: vec![VACANT; nd],
             seats: vec![0; 2 * np],
@@ -139,22 +170,25 @@ fn draw_party_noise<R: Draws + ?Sized>(
     }
 }
 
-/// `out[p] = base[p] + (shift[p] + district noise)` for the parties standing (`base > -inf`);
-/// a party not standing stays at `-inf` and draws nothing.
-#[inline]
+/// `out(p, base[p] + (shift[p] + district noise))` for the parties standing
+/// (`base > -inf`); a party not standing gets `-inf` and draws nothing.
+#[inline(always)]
 fn perturb<R: Draws + ?Sized>(
     rng: &mut R,
     base: &[f64],
     shift: &[f64],
     district_sd: &[f64],
-    out: &mut [f64],
+    mut out: impl FnMut(usize, f64),
 ) {
-    for (((o, &b), &sh), &sd) in out.iter_mut().zip(base).zip(shift).zip(district_sd) {
-        *o = if b > f64::NEG_INFINITY {
-            b + (sh + normal(rng, sd))
-        } else {
-            f64::NEG_INFINITY
-        };
+    for (q, ((&b, &sh), &sd)) in base.iter().zip(shift).zip(district_sd).enumerate() {
+        out(
+            q,
+            if b > f64::NEG_INFINITY {
+                b + (sh + normal(rng, sd))
+            } else {
+                f64::NEG_INFINITY
+            },
+        );
     }
 }
 
@@ -168,8 +202,8 @@ pub fn simulate<R: Draws + ?Sized>(
     h: &mut Histograms,
 ) {
     // The party count as a compile-time constant for common sizes: every per-party loop
-    // then has a known length and unrolls (15% fewer instructions per iteration of the
-    // 5-party benchmark). 0 is the general case, for any count; both give the same bits.
+    // then has a known length and unrolls. 0 is the general case, for any count; both
+    // give the same bits.
     match p.parties {
         2 => simulate_for::<2, R>(s, p, rng, sc, h),
         3 => simulate_for::<3, R>(s, p, rng, sc, h),
@@ -182,16 +216,6 @@ pub fn simulate<R: Draws + ?Sized>(
     }
 }
 
-/// The party count: `P` when specialised, else the scenario's.
-#[inline(always)]
-fn party_count<const P: usize>(p: &Prepared) -> usize {
-    if P == 0 {
-        p.parties
-    } else {
-        P
-    }
-}
-
 /// [`simulate`] with `P` parties (`P = 0`: `p.parties`, whatever it is).
 fn simulate_for<const P: usize, R: Draws + ?Sized>(
     s: &Scenario,
@@ -200,8 +224,6 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = party_count::<P>(p);
-    let intention = p.baseline == Baseline::Intention;
     draw_party_noise(
         rng,
         &s.noise.national,
@@ -209,142 +231,168 @@ fn simulate_for<const P: usize, R: Draws + ?Sized>(
         &mut sc.nat,
         &mut sc.reg,
     );
-    let mut t_nat = 0.0;
-    if intention {
-        t_nat = normal(rng, s.turnout.national_sd);
-        for t in sc.t_reg.iter_mut() {
-            *t = normal(rng, s.turnout.regional_sd);
-        }
+    match p.baseline {
+        Baseline::Intention => draw_intention::<P, R>(s, p, rng, sc, h),
+        Baseline::Official => draw_official::<P, R>(s, p, rng, sc, h),
     }
-    let b = s.fraud.beneficiary;
-    let mut any_annulled = false;
-
-    let district_sd = &s.noise.district[..np];
-    for d in 0..p.districts {
-        let dc = &p.district[d];
-        let (r, n) = (dc.region, dc.electorate);
-        let eta = &mut sc.eta[d * np..(d + 1) * np];
-        let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
-        let (fi, fe) = dc.fraud_probs;
-        let class;
-        let (x, y);
-        let t_true;
-        let t_off;
-        let source;
-        if intention {
-            perturb(
-                rng,
-                &p.log_share[d * np..(d + 1) * np],
-                &sc.reg[r * np..(r + 1) * np],
-                district_sd,
-                eta,
-            );
-            votes::softmax_into(eta, share);
-            let noise = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
-            t_true = turnout::turnout_from_logit(dc.turnout_centre, dc.turnout_logit, noise);
-            let marginal = p.marginal.as_ref().and_then(|m| m[d].as_deref());
-            turnout::votes_into(n, dc.table_turnout, t_true, share, marginal, v);
-            (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
-            (source, t_off) = match (class, b) {
-                // The official count is the true count: read `v`, copy nothing.
-                (FraudClass::Clean, _) | (_, None) => (Source::True, t_true),
-                (_, Some(_)) => (Source::Falsified, fraud::official_turnout(t_true, x)),
-            };
-        } else {
-            t_off = dc.table_turnout;
-            let s_off = &p.share[d * np..(d + 1) * np];
-            let table_votes = &p.table_votes[d * np..(d + 1) * np];
-            (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
-            // The true count: the table itself when clean (read in place), else recovered.
-            let truth: &[f64] = match (class, b) {
-                (FraudClass::Clean, _) | (_, None) => {
-                    t_true = t_off;
-                    table_votes
-                }
-                (_, Some(b)) => {
-                    let rec = inversion::invert_into(n, t_off, s_off, b, x, y, v);
-                    if !rec.feasible {
-                        h.infeasible[d] += 1;
-                    }
-                    t_true = rec.turnout;
-                    v
-                }
-            };
-            source = Source::Table;
-            let cast: f64 = truth.iter().sum();
-            let log_share = &p.log_share[d * np..(d + 1) * np];
-            for ((e, &v), &ls) in share.iter_mut().zip(truth).zip(log_share) {
-                *e = if cast <= 0.0 {
-                    ls
-                } else if v > 0.0 && ls > f64::NEG_INFINITY {
-                    (v / cast).ln()
-                } else {
-                    f64::NEG_INFINITY
-                };
-            }
-            perturb(rng, share, &sc.reg[r * np..(r + 1) * np], district_sd, eta);
-            sc.base_t[d] = t_true;
-        }
-
-        // Recount: undo stealing, keep stuffing. Decided before the falsified count is
-        // built, so a recounted district builds only the recounted one.
-        let recounted = s.recount_districts[d] || by_class_chance(rng, &s.recount_detect, class);
-        if recounted {
-            h.recounted[d] += 1;
-        }
-        let abstain = n * (1.0 - t_true);
-        let official: &[f64] = match (b.filter(|_| class != FraudClass::Clean), source) {
-            (Some(b), _) if recounted => {
-                recount::recount_into(v, abstain, b, x, off);
-                off
-            }
-            (Some(b), Source::Falsified) => {
-                fraud::official_into(v, abstain, b, x, y, off);
-                off
-            }
-            (_, Source::Table) => &p.table_votes[d * np..(d + 1) * np],
-            _ => v,
-        };
-
-        let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        // A clean district's official count is its true count: one tally serves both.
-        let official_winner = tally::plurality_winner(official);
-        let clean_winner = if class == FraudClass::Clean {
-            official_winner
-        } else {
-            tally::plurality_winner(v)
-        };
-        sc.clean_winner[d] = clean_winner.map_or(VACANT, |w| w as u16);
-        sc.winner[d] = match (valid, official_winner) {
-            (true, Some(w)) => w as u16,
-            _ => VACANT,
-        };
-
-        if let Some(b) = b {
-            if p.share[d * np + b] > 0.0 {
-                let cast: f64 = official.iter().sum();
-                if cast > 0.0 {
-                    let tb = fingerprint_bin(t_off);
-                    let sb = fingerprint_bin(official[b] / cast);
-                    sc.fingerprint[tb * FINGERPRINT_BINS + sb] += 1;
-                }
-            }
-        }
-
-        let annulled = s.rerun.forced[d]
-            || !valid
-            || rerun::rules_annul(&s.rerun.rules, t_off, official)
-            || by_class_chance(rng, &s.rerun.annul, class);
-        sc.annulled[d] = annulled;
-        any_annulled |= annulled;
-    }
-
-    if any_annulled {
+    if first_round::finish::<P>(s, p, sc) {
         run_reruns::<P, R>(s, p, rng, sc, h);
     } else {
         sc.rerun_winner.copy_from_slice(&sc.winner);
     }
     record(p, sc, h);
+}
+
+/// The first round's draws with an intention baseline: eta, turnout noise and fraud.
+fn draw_intention<const P: usize, R: Draws + ?Sized>(
+    s: &Scenario,
+    p: &Prepared,
+    rng: &mut R,
+    sc: &mut Scratch,
+    h: &mut Histograms,
+) {
+    let (np, nd) = (party_count::<P>(p), p.districts);
+    let t_nat = normal(rng, s.turnout.national_sd);
+    for t in sc.t_reg.iter_mut() {
+        *t = normal(rng, s.turnout.regional_sd);
+    }
+    let district_sd = &s.noise.district[..np];
+    let eta = &mut sc.eta[..np * nd];
+    for d in 0..nd {
+        let dc = &p.district[d];
+        let r = dc.region;
+        perturb(
+            rng,
+            &p.log_share[d * np..(d + 1) * np],
+            &sc.reg[r * np..(r + 1) * np],
+            district_sd,
+            |q, e| eta[q * nd + d] = e,
+        );
+        sc.t_noise[d] = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
+        let (fi, fe) = dc.fraud_probs;
+        let (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
+        let recounted = draw_recount_and_annulment(s, rng, &mut sc.annul_drawn, h, d, class);
+        let applies = class != FraudClass::Clean && s.fraud.beneficiary.is_some();
+        sc.stuffing[d] = if applies { x } else { 0.0 };
+        sc.stealing[d] = if applies && !recounted { y } else { 0.0 };
+    }
+}
+
+/// The first round with an official baseline, district by district: fraud draws, the
+/// recovered true count (the inversion), district vote noise, and the official count
+/// (the table, or its recount).
+fn draw_official<const P: usize, R: Draws + ?Sized>(
+    s: &Scenario,
+    p: &Prepared,
+    rng: &mut R,
+    sc: &mut Scratch,
+    h: &mut Histograms,
+) {
+    let (np, nd) = (party_count::<P>(p), p.districts);
+    let b = s.fraud.beneficiary;
+    let district_sd = &s.noise.district[..np];
+    for d in 0..nd {
+        let dc = &p.district[d];
+        let (r, n) = (dc.region, p.columns.electorate[d]);
+        let t_off = p.columns.table_turnout[d];
+        let row = d * np..(d + 1) * np;
+        let table = &p.table_votes[row.clone()];
+        let (fi, fe) = dc.fraud_probs;
+        let (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
+        // The true count: the table itself when clean, else recovered.
+        let (truth, t_true): (&[f64], f64) = match (class, b) {
+            (FraudClass::Clean, _) | (_, None) => (table, t_off),
+            (_, Some(b)) => {
+                let rec = inversion::invert_into(
+                    n,
+                    t_off,
+                    &p.share[row.clone()],
+                    b,
+                    x,
+                    y,
+                    &mut sc.d_votes,
+                );
+                if !rec.feasible {
+                    h.infeasible[d] += 1;
+                }
+                (&sc.d_votes, rec.turnout)
+            }
+        };
+        // District noise for every party the true count gives votes to; see `Scratch::eta`.
+        let cast: f64 = truth.iter().sum();
+        let log_share = &p.log_share[row];
+        let shift = &sc.reg[r * np..(r + 1) * np];
+        for q in 0..np {
+            let gets_votes = log_share[q] > f64::NEG_INFINITY && (cast <= 0.0 || truth[q] > 0.0);
+            sc.eta[q * nd + d] = if gets_votes {
+                shift[q] + normal(rng, district_sd[q])
+            } else {
+                f64::NEG_INFINITY
+            };
+            sc.votes[q * nd + d] = truth[q];
+        }
+        sc.t_true[d] = t_true;
+        sc.t_off[d] = t_off;
+
+        let recounted = draw_recount_and_annulment(s, rng, &mut sc.annul_drawn, h, d, class);
+        let official = match b {
+            // Recount: undo stealing, keep stuffing.
+            Some(b) if recounted && class != FraudClass::Clean => {
+                recount::recount_into(truth, n * (1.0 - t_true), b, x, &mut sc.d_off);
+                &sc.d_off
+            }
+            _ => table,
+        };
+        for (q, &v) in official.iter().enumerate() {
+            sc.official[q * nd + d] = v;
+        }
+    }
+}
+
+/// District `d`'s recount and by-class annulment draws; true if it is recounted.
+#[inline(always)]
+fn draw_recount_and_annulment<R: Draws + ?Sized>(
+    s: &Scenario,
+    rng: &mut R,
+    annul_drawn: &mut [bool],
+    h: &mut Histograms,
+    d: usize,
+    class: FraudClass,
+) -> bool {
+    let recounted = s.recount_districts[d] || by_class_chance(rng, &s.recount_detect, class);
+    if recounted {
+        h.recounted[d] += 1;
+    }
+    annul_drawn[d] = s.rerun.forced[d] || by_class_chance(rng, &s.rerun.annul, class);
+    recounted
+}
+
+/// District `d`'s first-round eta in `sc.d_eta`. With an official baseline this is where
+/// the recovered log shares are added to the noise drawn in the first round.
+fn first_round_eta(p: &Prepared, sc: &mut Scratch, np: usize, d: usize) {
+    let nd = p.districts;
+    match p.baseline {
+        Baseline::Intention => {
+            for (q, e) in sc.d_eta[..np].iter_mut().enumerate() {
+                *e = sc.eta[q * nd + d];
+            }
+        }
+        Baseline::Official => {
+            let truth = |q: usize| sc.votes[q * nd + d];
+            let cast: f64 = (0..np).map(truth).sum();
+            let log_share = &p.log_share[d * np..(d + 1) * np];
+            for (q, e) in sc.d_eta[..np].iter_mut().enumerate() {
+                let noise = sc.eta[q * nd + d];
+                *e = if noise == f64::NEG_INFINITY {
+                    noise
+                } else if cast <= 0.0 {
+                    log_share[q] + noise
+                } else {
+                    (truth(q) / cast).ln() + noise
+                };
+            }
+        }
+    }
 }
 
 /// Hold a new election in every annulled district (MODEL.md "Rerun").
@@ -376,23 +424,27 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
             continue;
         }
         h.annulled[d] += 1;
-        let (share, v, off) = (&mut sc.share[..np], &mut sc.v[..np], &mut sc.off[..np]);
-        let dc = &p.district[d];
-        let (r, n) = (dc.region, dc.electorate);
+        first_round_eta(p, sc, np, d);
+        let r = p.district[d].region;
+        let n = p.columns.electorate[d];
+        let (share, v, off) = (
+            &mut sc.d_share[..np],
+            &mut sc.d_votes[..np],
+            &mut sc.d_off[..np],
+        );
         // Start from the first round's true intention, plus fresh rerun noise.
         perturb(
             rng,
-            &sc.eta[d * np..(d + 1) * np],
+            &sc.d_eta[..np],
             &sc.reg[r * np..(r + 1) * np],
             &rr.noise.district[..np],
-            off,
+            |q, e| off[q] = e,
         );
         // `off` holds the rerun's eta until the rerun's official count needs it.
         votes::softmax_into(off, share);
-        let t_start = if p.baseline == Baseline::Intention {
-            dc.table_turnout
-        } else {
-            sc.base_t[d]
+        let t_start = match p.baseline {
+            Baseline::Intention => p.columns.table_turnout[d],
+            Baseline::Official => sc.t_true[d],
         };
         let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
         let t_r = turnout::turnout(
@@ -405,7 +457,7 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         let cast: f64 = v.iter().sum();
         let t_eff = (cast / n).min(1.0);
         let abstain = (n - cast).max(0.0);
-        let (fi, fe) = dc.rerun_fraud_probs;
+        let (fi, fe) = p.district[d].rerun_fraud_probs;
         let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
         let (t_off, official): (f64, &[f64]) = match (class, b) {
             (FraudClass::Clean, _) | (_, None) => (t_eff, v),
@@ -519,34 +571,40 @@ mod tests {
 
     /// Speed work must not change results: the counts of 2,000 iterations (seed 1) of the
     /// benchmark scenario (intention baseline) and of the official Azerbaijan table, as
-    /// SHA-256 of their JSON. The values were checked against the partial files written by
-    /// the build before the engine's speed work (commit ba85d35): identical. A change that
-    /// alters the random sequence or the arithmetic must update them and say so.
+    /// SHA-256 of their JSON, from the AVX2 and the portable build of the vector stage.
+    /// The values were checked against the partial files written by the build before the
+    /// engine's speed work (commit ba85d35): identical. A change that alters the random
+    /// sequence or the arithmetic must update them and say so.
     #[test]
     fn results_are_unchanged_by_speed_work() {
         use sha2::{Digest, Sha256};
+        use std::sync::atomic::Ordering;
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (file, expected) in [
-            (
-                "benches/data/perf-125x5.toml",
-                "fe06001558707aa65718d9a5dda9983f42deb848dbf0497f7dc765a8c88f6771",
-            ),
-            (
-                "scenarios/azerbaijan-2005-official.toml",
-                "661158488983471a7a3d7b400fed67a3645787441bc2ce9e4da4224ace226edb",
-            ),
-        ] {
-            let s = Scenario::load(&root.join(file), &[]).unwrap();
-            let spec = crate::engine::RunSpec {
-                seed: 1,
-                start: 0,
-                end: 2000,
-                threads: 1,
-            };
-            let h = crate::engine::run(&s, &spec, crate::engine::Hooks::default()).unwrap();
-            let digest = Sha256::digest(serde_json::to_vec(&h).unwrap());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            assert_eq!(hex, expected, "{file}");
+        for portable in [false, true] {
+            first_round::PORTABLE_ONLY.store(portable, Ordering::Relaxed);
+            for (file, expected) in [
+                (
+                    "benches/data/perf-125x5.toml",
+                    "fe06001558707aa65718d9a5dda9983f42deb848dbf0497f7dc765a8c88f6771",
+                ),
+                (
+                    "scenarios/azerbaijan-2005-official.toml",
+                    "661158488983471a7a3d7b400fed67a3645787441bc2ce9e4da4224ace226edb",
+                ),
+            ] {
+                let s = Scenario::load(&root.join(file), &[]).unwrap();
+                let spec = crate::engine::RunSpec {
+                    seed: 1,
+                    start: 0,
+                    end: 2000,
+                    threads: 1,
+                };
+                let h = crate::engine::run(&s, &spec, crate::engine::Hooks::default()).unwrap();
+                let digest = Sha256::digest(serde_json::to_vec(&h).unwrap());
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                assert_eq!(hex, expected, "{file}, portable build: {portable}");
+            }
         }
+        first_round::PORTABLE_ONLY.store(false, Ordering::Relaxed);
     }
 }

@@ -5,24 +5,32 @@
 use crate::model::{turnout, votes};
 use crate::scenario::{Baseline, FraudModel, Scenario};
 
-/// What the hot loop reads about one district, in one record: one bounds check and one
+/// What the draw loop reads about one district, in one record: one bounds check and one
 /// memory region per district instead of one per array.
 #[derive(Debug, Clone, Copy)]
 pub struct DistrictConsts {
     /// Region index.
     pub region: usize,
-    /// Electorate N.
-    pub electorate: f64,
-    /// Table turnout (T0, or official T' in the official baseline).
-    pub table_turnout: f64,
-    /// First-round turnout centre `clamp(T0 + shift)`.
-    pub turnout_centre: f64,
-    /// `logit(turnout_centre)`, computed once.
-    pub turnout_logit: f64,
     /// (f_i, f_e) for the first round (0 where the beneficiary does not stand).
     pub fraud_probs: (f64, f64),
     /// (f_i, f_e) for reruns.
     pub rerun_fraud_probs: (f64, f64),
+}
+
+/// What the first round's arithmetic reads, one column per quantity indexed by district,
+/// so that its loops run over districts in vector registers.
+#[derive(Debug, Clone)]
+pub struct DistrictColumns {
+    /// Electorate N.
+    pub electorate: Vec<f64>,
+    /// Table turnout (T0, or official T' in the official baseline).
+    pub table_turnout: Vec<f64>,
+    /// First-round turnout centre `clamp(T0 + shift)`.
+    pub turnout_centre: Vec<f64>,
+    /// `logit(turnout_centre)`, computed once.
+    pub turnout_logit: Vec<f64>,
+    /// Whether the fraud beneficiary stands (the fingerprint counts only those districts).
+    pub beneficiary_stands: Vec<bool>,
 }
 
 /// A scenario compiled for the engine.
@@ -40,6 +48,8 @@ pub struct Prepared {
     pub blocs: usize,
     /// The scalar constants of each district, in table order.
     pub district: Vec<DistrictConsts>,
+    /// The per-district numbers the vectorised arithmetic reads.
+    pub columns: DistrictColumns,
     /// `[d][p]` ln of table shares (`-inf` where not standing).
     pub log_share: Vec<f64>,
     /// `[d][p]` table shares.
@@ -102,19 +112,28 @@ impl Prepared {
             .districts
             .iter()
             .enumerate()
-            .map(|(k, d)| {
-                let centre = turnout::shifted(d.turnout, s.turnout.shift_pp);
-                DistrictConsts {
-                    region: d.region,
-                    electorate: d.electorate,
-                    table_turnout: d.turnout,
-                    turnout_centre: centre,
-                    turnout_logit: turnout::logit(centre),
-                    fraud_probs: fraud_probs[k],
-                    rerun_fraud_probs: rerun_fraud_probs[k],
-                }
+            .map(|(k, d)| DistrictConsts {
+                region: d.region,
+                fraud_probs: fraud_probs[k],
+                rerun_fraud_probs: rerun_fraud_probs[k],
             })
             .collect();
+        let centre: Vec<f64> = s
+            .districts
+            .iter()
+            .map(|d| turnout::shifted(d.turnout, s.turnout.shift_pp))
+            .collect();
+        let columns = DistrictColumns {
+            electorate: s.districts.iter().map(|d| d.electorate).collect(),
+            table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
+            turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
+            turnout_centre: centre,
+            beneficiary_stands: s
+                .districts
+                .iter()
+                .map(|d| s.fraud.beneficiary.is_some_and(|b| d.stands(b)))
+                .collect(),
+        };
         Self {
             parties: p_count,
             regions: s.regions.len(),
@@ -122,6 +141,7 @@ impl Prepared {
             bloc_of: s.parties.iter().map(|p| p.bloc).collect(),
             blocs: s.blocs.len(),
             district,
+            columns,
             log_share,
             share,
             table_votes,

@@ -1,0 +1,260 @@
+//! The first round's arithmetic for every district at once, after all its draws are made
+//! (MODEL.md steps 1–5): shares, turnout, true and official votes (intention baseline), then
+//! winners, stolen-seat references, the fingerprint and annulment (both baselines).
+//!
+//! Quantities are stored as columns, `[party * D + district]`, and every loop runs over
+//! districts, so the compiler keeps four districts in one AVX2 register (two with SSE2).
+//! This stage is compiled twice, for the baseline x86-64 target and for AVX2, and the CPU
+//! picks at run time. Both builds give the same bits: the arithmetic is IEEE additions,
+//! multiplications, divisions and comparisons only, with no fused multiply-add.
+
+use super::histograms::{fingerprint_bin, FINGERPRINT_BINS};
+use super::iteration::{Scratch, VACANT};
+use super::prepared::Prepared;
+use crate::model::exp::exp;
+use crate::model::rerun;
+use crate::scenario::{Baseline, Scenario};
+
+/// The party count: `P` when the caller is specialised for it, else the scenario's.
+#[inline(always)]
+pub(super) fn party_count<const P: usize>(p: &Prepared) -> usize {
+    if P == 0 {
+        p.parties
+    } else {
+        P
+    }
+}
+
+/// Finish the first round once its draws are in `sc`; true if any district is annulled.
+pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && !portable_only() {
+        // SAFETY: the CPU supports AVX2, checked just above; that is all `finish_avx2` needs.
+        return unsafe { finish_avx2::<P>(s, p, sc) };
+    }
+    finish_inline::<P>(s, p, sc)
+}
+
+/// Tests set this to run the portable build on a machine with AVX2.
+#[cfg(test)]
+pub(super) static PORTABLE_ONLY: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_arch = "x86_64")]
+fn portable_only() -> bool {
+    #[cfg(test)]
+    return PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// [`finish_inline`] compiled with AVX2 enabled.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn finish_avx2<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
+    finish_inline::<P>(s, p, sc)
+}
+
+#[inline(always)]
+fn finish_inline<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
+    if p.baseline == Baseline::Intention {
+        true_turnout(p, sc);
+        true_votes::<P>(p, sc);
+        official_votes::<P>(s, p, sc);
+    }
+    winners::<P>(s, p, sc)
+}
+
+/// Step 2: `T = logistic(logit(centre) + noise)`, or the centre itself without noise.
+#[inline(always)]
+fn true_turnout(p: &Prepared, sc: &mut Scratch) {
+    let nd = p.districts;
+    let c = &p.columns;
+    for (((t, &noise), &centre), &logit) in sc.t_true[..nd]
+        .iter_mut()
+        .zip(&sc.t_noise[..nd])
+        .zip(&c.turnout_centre[..nd])
+        .zip(&c.turnout_logit[..nd])
+    {
+        let logistic = 1.0 / (1.0 + exp(-(logit + noise)));
+        *t = if noise == 0.0 { centre } else { logistic };
+    }
+}
+
+/// Steps 1 and 3: `share = softmax(eta)` per district, then `V = N T share` (or the
+/// marginal-voter formula).
+#[inline(always)]
+fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
+    let (np, nd) = (party_count::<P>(p), p.districts);
+    let c = &p.columns;
+    let max = &mut sc.max[..nd];
+    max.fill(f64::NEG_INFINITY);
+    for col in sc.eta[..np * nd].chunks_exact(nd) {
+        for (m, &e) in max.iter_mut().zip(col) {
+            *m = if e > *m { e } else { *m };
+        }
+    }
+    // `votes` holds exp(eta - max) until the shares are known.
+    let total = &mut sc.total[..nd];
+    total.fill(0.0);
+    for (col, out) in sc.eta[..np * nd]
+        .chunks_exact(nd)
+        .zip(sc.votes[..np * nd].chunks_exact_mut(nd))
+    {
+        for (((o, &e), &m), t) in out
+            .iter_mut()
+            .zip(col)
+            .zip(max.iter())
+            .zip(total.iter_mut())
+        {
+            let v = exp(e - m);
+            *o = v;
+            *t += v;
+        }
+    }
+    // The largest term is exp(0) = 1, so the total is at least 1.
+    for t in total.iter_mut() {
+        *t = 1.0 / *t;
+    }
+    match &p.marginal {
+        None => {
+            let nt = max;
+            for ((nt, &n), &t) in nt.iter_mut().zip(&c.electorate[..nd]).zip(&sc.t_true[..nd]) {
+                *nt = n * t;
+            }
+            for out in sc.votes[..np * nd].chunks_exact_mut(nd) {
+                for ((v, &nt), &inv) in out.iter_mut().zip(nt.iter()).zip(total.iter()) {
+                    *v = nt * (*v * inv);
+                }
+            }
+        }
+        Some(marginal) => {
+            for (d, inv) in total.iter().enumerate() {
+                let (n, t0, t) = (c.electorate[d], c.table_turnout[d], sc.t_true[d]);
+                for q in 0..np {
+                    let v = &mut sc.votes[q * nd + d];
+                    let share = *v * inv;
+                    *v = match &marginal[d] {
+                        Some(m) => (n * (t0 * share + (t - t0) * m[q])).max(0.0),
+                        None => n * t * share,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Step 4: the official count, `V'[b] = V[b] + x A + y sum(V[p != b])`,
+/// `V'[p] = (1 - y) V[p]`, `T' = T + x (1 - T)`. A clean district has x = y = 0 and a
+/// recounted one y = 0, which give exactly `V` and the recount formula `V[b] + x A`.
+#[inline(always)]
+fn official_votes<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) {
+    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (votes, official) = (&sc.votes[..np * nd], &mut sc.official[..np * nd]);
+    let (x, y) = (&sc.stuffing[..nd], &sc.stealing[..nd]);
+    let t_true = &sc.t_true[..nd];
+    for ((t_off, &t), &x) in sc.t_off[..nd].iter_mut().zip(t_true).zip(x) {
+        *t_off = t + x * (1.0 - t);
+    }
+    let Some(b) = s.fraud.beneficiary else {
+        official.copy_from_slice(votes);
+        return;
+    };
+    let others = &mut sc.total[..nd];
+    others.fill(0.0);
+    for (q, (col, out)) in votes
+        .chunks_exact(nd)
+        .zip(official.chunks_exact_mut(nd))
+        .enumerate()
+    {
+        if q == b {
+            continue;
+        }
+        for (((o, &v), &y), sum) in out.iter_mut().zip(col).zip(y).zip(others.iter_mut()) {
+            *sum += v;
+            *o = (1.0 - y) * v;
+        }
+    }
+    let (col, out) = (&votes[b * nd..][..nd], &mut official[b * nd..][..nd]);
+    let n = &p.columns.electorate[..nd];
+    for (d, (o, &v)) in out.iter_mut().zip(col).enumerate() {
+        let abstain = n[d] * (1.0 - t_true[d]);
+        *o = v + x[d] * abstain + y[d] * others[d];
+    }
+}
+
+/// Step 5 and what follows from it: official and clean winners, the fingerprint, and
+/// which districts are annulled. True if any is.
+#[inline(always)]
+fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
+    let (np, nd) = (party_count::<P>(p), p.districts);
+    let official = &sc.official[..np * nd];
+    let t_off = &sc.t_off[..nd];
+    leaders(official, nd, &mut sc.max[..nd], &mut sc.winner[..nd]);
+    if let Some(m) = s.min_turnout {
+        for (w, &t) in sc.winner[..nd].iter_mut().zip(t_off) {
+            *w = if t >= m { *w } else { VACANT };
+        }
+    }
+    leaders(
+        &sc.votes[..np * nd],
+        nd,
+        &mut sc.max[..nd],
+        &mut sc.clean_winner[..nd],
+    );
+
+    if let Some(b) = s.fraud.beneficiary {
+        let cast = &mut sc.total[..nd];
+        cast.fill(0.0);
+        for col in official.chunks_exact(nd) {
+            for (c, &v) in cast.iter_mut().zip(col) {
+                *c += v;
+            }
+        }
+        let stands = &p.columns.beneficiary_stands[..nd];
+        let ours = &official[b * nd..][..nd];
+        for d in 0..nd {
+            if stands[d] && cast[d] > 0.0 {
+                let bin = fingerprint_bin(t_off[d]) * FINGERPRINT_BINS
+                    + fingerprint_bin(ours[d] / cast[d]);
+                sc.fingerprint[bin] += 1;
+            }
+        }
+    }
+
+    let rules = &s.rerun.rules;
+    let by_rule = rules.turnout_above.is_some()
+        || rules.winner_share_above.is_some()
+        || rules.margin_below.is_some();
+    let mut any = false;
+    for d in 0..nd {
+        let invalid = s.min_turnout.is_some_and(|m| t_off[d] < m);
+        let annulled = sc.annul_drawn[d]
+            || invalid
+            || (by_rule && {
+                let counts = &mut sc.d_off[..np];
+                for (q, c) in counts.iter_mut().enumerate() {
+                    *c = official[q * nd + d];
+                }
+                rerun::rules_annul(rules, t_off[d], counts)
+            });
+        sc.annulled[d] = annulled;
+        any |= annulled;
+    }
+    any
+}
+
+/// The plurality leader of each district (`VACANT` if nobody has a vote); exact ties go to
+/// the party listed first.
+#[inline(always)]
+fn leaders(counts: &[f64], nd: usize, most: &mut [f64], leader: &mut [u16]) {
+    most.fill(0.0);
+    leader.fill(VACANT);
+    for (q, col) in counts.chunks_exact(nd).enumerate() {
+        for ((m, l), &v) in most.iter_mut().zip(leader.iter_mut()).zip(col) {
+            let ahead = v > *m;
+            *m = if ahead { v } else { *m };
+            *l = if ahead { q as u16 } else { *l };
+        }
+    }
+}

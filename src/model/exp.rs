@@ -1,0 +1,110 @@
+//! `exp` written so that a loop over a slice of it vectorises.
+//!
+//! The engine takes about 750 exponentials per iteration (softmax and logistic turnout).
+//! Through libm each is a call that cannot be vectorised, and they were a quarter of the run
+//! time. This one is branch-free: Cody–Waite reduction `x = k ln 2 + r` with
+//! |r| <= ln 2 / 2, the Taylor series of `exp(r)` to degree 13 (truncation error below
+//! 10^-17 relative), and `2^k` built from its bits. It uses only IEEE additions,
+//! multiplications and exact bit operations (no fused multiply-add), so every machine and
+//! every vector width gives the same bits. It is within 1 ulp of a correctly rounded `exp`
+//! (tested below against the platform's libm).
+//!
+//! Below -708 it returns 0 rather than a subnormal: in a softmax that is a share under
+//! 10^-307, and `exp(-inf) = 0` exactly, which non-standing parties rely on.
+
+/// `ln 2` split so that `k * LN2_HI` is exact for |k| < 2^21 (fdlibm's constants).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// Adding then subtracting 1.5 * 2^52 rounds to the nearest integer; the integer also sits
+/// in the low bits of the sum, from where `2^k` is built.
+const ROUND: f64 = 6_755_399_441_055_744.0;
+/// Below this the result is 0; above `MAX`, infinity.
+const MIN: f64 = -708.0;
+const MAX: f64 = 709.0;
+/// 1/n! for n = 0..=13.
+const INV_FACTORIAL: [f64; 14] = {
+    let mut c = [1.0; 14];
+    let mut n = 1;
+    let mut factorial = 1.0;
+    while n < 14 {
+        factorial *= n as f64;
+        c[n] = 1.0 / factorial;
+        n += 1;
+    }
+    c
+};
+
+/// e^x, within 1 ulp, identical on every platform; inlined so that callers' loops vectorise.
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    let xc = x.clamp(MIN, MAX);
+    let shifted = xc * std::f64::consts::LOG2_E + ROUND;
+    let k = shifted - ROUND;
+    let r = (xc - k * LN2_HI) - k * LN2_LO;
+    let mut poly = INV_FACTORIAL[13];
+    for &c in INV_FACTORIAL[..13].iter().rev() {
+        poly = poly * r + c;
+    }
+    // The low bits of `shifted` hold k; shifting them into the exponent field drops the rest.
+    let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
+    let y = poly * scale;
+    if x < MIN {
+        0.0
+    } else if x > MAX {
+        f64::INFINITY
+    } else {
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exp;
+
+    fn ulps(a: f64, b: f64) -> u64 {
+        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    #[test]
+    fn within_one_ulp_of_libm() {
+        let mut worst = 0;
+        // The softmax range (x <= 0) densely, the logistic range (|x| < 50) and the edges.
+        let points = (0..2_000_000)
+            .map(|i| -708.0 * f64::from(i) / 2e6)
+            .chain((0..2_000_000).map(|i| -50.0 + 100.0 * f64::from(i) / 2e6))
+            .chain((0..1_000_000).map(|i| -1.0 + 2.0 * f64::from(i) / 1e6))
+            .chain([
+                -707.999,
+                1e-300,
+                -1e-300,
+                0.5 * std::f64::consts::LN_2,
+                708.9,
+            ]);
+        for x in points {
+            let u = ulps(exp(x), x.exp());
+            assert!(u <= 1, "exp({x}) = {} vs {}", exp(x), x.exp());
+            worst = worst.max(u);
+        }
+        assert!(worst <= 1);
+    }
+
+    #[test]
+    fn exact_at_the_points_the_engine_relies_on() {
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(-0.0), 1.0);
+        assert_eq!(exp(f64::NEG_INFINITY), 0.0);
+        assert_eq!(exp(-1000.0), 0.0);
+        assert_eq!(exp(1000.0), f64::INFINITY);
+        assert!(ulps(exp(1.0), std::f64::consts::E) <= 1);
+    }
+
+    #[test]
+    fn never_decreases() {
+        let mut last = 0.0;
+        for i in 0..1_000_000 {
+            let y = exp(-30.0 + 40.0 * f64::from(i) / 1e6);
+            assert!(y >= last);
+            last = y;
+        }
+    }
+}

@@ -190,18 +190,13 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
     let (np, nd) = (party_count::<P>(p), p.districts);
     let official = &sc.official[..np * nd];
     let t_off = &sc.t_off[..nd];
-    leaders(official, nd, &mut sc.max[..nd], &mut sc.winner[..nd]);
+    leaders(official, nd, &mut sc.winner[..nd]);
     if let Some(m) = s.min_turnout {
         for (w, &t) in sc.winner[..nd].iter_mut().zip(t_off) {
             *w = if t >= m { *w } else { VACANT };
         }
     }
-    leaders(
-        &sc.votes[..np * nd],
-        nd,
-        &mut sc.max[..nd],
-        &mut sc.clean_winner[..nd],
-    );
+    leaders(&sc.votes[..np * nd], nd, &mut sc.clean_winner[..nd]);
 
     if let Some(b) = s.fraud.beneficiary {
         let cast = &mut sc.total[..nd];
@@ -247,14 +242,34 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
 /// The plurality leader of each district (`VACANT` if nobody has a vote); exact ties go to
 /// the party listed first.
 #[inline(always)]
-fn leaders(counts: &[f64], nd: usize, most: &mut [f64], leader: &mut [u16]) {
-    most.fill(0.0);
-    leader.fill(VACANT);
-    for (q, col) in counts.chunks_exact(nd).enumerate() {
-        for ((m, l), &v) in most.iter_mut().zip(leader.iter_mut()).zip(col) {
-            let ahead = v > *m;
-            *m = if ahead { v } else { *m };
-            *l = if ahead { q as u16 } else { *l };
+fn leaders(counts: &[f64], nd: usize, leader: &mut [u16]) {
+    // Blocks of districts held in registers: updating `leader` in memory under a mask
+    // compiles to masked stores, which are slow on some CPUs.
+    const LANES: usize = 8;
+    let blocks = nd / LANES;
+    for (k, out) in leader[..blocks * LANES].chunks_exact_mut(LANES).enumerate() {
+        let mut most = [0.0; LANES];
+        let mut lead = [u32::from(VACANT); LANES];
+        for (q, col) in counts.chunks_exact(nd).enumerate() {
+            let block = &col[k * LANES..(k + 1) * LANES];
+            for ((m, l), &v) in most.iter_mut().zip(lead.iter_mut()).zip(block) {
+                let ahead = v > *m;
+                *m = if ahead { v } else { *m };
+                *l = if ahead { q as u32 } else { *l };
+            }
+        }
+        for (o, &l) in out.iter_mut().zip(&lead) {
+            *o = l as u16;
+        }
+    }
+    for (d, out) in leader.iter_mut().enumerate().skip(blocks * LANES) {
+        let mut most = 0.0;
+        *out = VACANT;
+        for (q, col) in counts.chunks_exact(nd).enumerate() {
+            if col[d] > most {
+                most = col[d];
+                *out = q as u16;
+            }
         }
     }
 }

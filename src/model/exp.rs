@@ -3,8 +3,8 @@
 //! The engine takes about 750 exponentials per iteration (softmax and logistic turnout).
 //! Through libm each is a call that cannot be vectorised, and they were a quarter of the run
 //! time. This one is branch-free: Cody–Waite reduction `x = k ln 2 + r` with
-//! |r| <= ln 2 / 2, the Taylor series of `exp(r)` to degree 13 (truncation error below
-//! 10^-17 relative), and `2^k` built from its bits. It uses only IEEE additions,
+//! |r| <= ln 2 / 2, a degree-11 polynomial for `exp(r)` (error 1.3 * 10^-17 relative),
+//! and `2^k` built from its bits. It uses only IEEE additions,
 //! multiplications and exact bit operations (no fused multiply-add), so every machine and
 //! every vector width gives the same bits. It is within 1 ulp of a correctly rounded `exp`
 //! (tested below against the platform's libm).
@@ -21,28 +21,34 @@ const ROUND: f64 = 6_755_399_441_055_744.0;
 /// Below this the result is 0; above `MAX`, infinity.
 const MIN: f64 = -708.0;
 const MAX: f64 = 709.0;
-/// 1/n! for n = 0..=13.
-const INV_FACTORIAL: [f64; 14] = {
-    let mut c = [1.0; 14];
-    let mut n = 1;
-    let mut factorial = 1.0;
-    while n < 14 {
-        factorial *= n as f64;
-        c[n] = 1.0 / factorial;
-        n += 1;
-    }
-    c
-};
+/// exp(r) = 1 + r + r^2 Q(r) on |r| <= ln 2 / 2, Q the degree-9 Chebyshev fit of
+/// (e^r - 1 - r) / r^2 (computed with mpmath at 40 digits; error 1.3e-17 relative to e^r,
+/// an eighth of an ulp). Coefficients of r^0..r^11, lowest first.
+const POLY: [f64; 12] = [
+    1.0,
+    1.0,
+    0.500_000_000_000_000_1,
+    0.166_666_666_666_666_69,
+    0.041_666_666_666_624_164,
+    0.008_333_333_333_330_065,
+    0.001_388_888_891_719_671_9,
+    0.000_198_412_698_630_405_45,
+    2.480_152_132_236_869_2e-5,
+    2.755_726_848_031_002_4e-6,
+    2.762_007_587_998_336_7e-7,
+    2.510_037_583_256_123_4e-8,
+];
 
 /// e^x, within 1 ulp, identical on every platform; inlined so that callers' loops vectorise.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    let xc = x.clamp(MIN, MAX);
-    let shifted = xc * std::f64::consts::LOG2_E + ROUND;
+    // Outside [MIN, MAX] the lines below compute garbage (never a panic: the bit
+    // arithmetic wraps), which the final selection discards.
+    let shifted = x * std::f64::consts::LOG2_E + ROUND;
     let k = shifted - ROUND;
-    let r = (xc - k * LN2_HI) - k * LN2_LO;
-    let mut poly = INV_FACTORIAL[13];
-    for &c in INV_FACTORIAL[..13].iter().rev() {
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let mut poly = POLY[11];
+    for &c in POLY[..11].iter().rev() {
         poly = poly * r + c;
     }
     // The low bits of `shifted` hold k; shifting them into the exponent field drops the rest.
@@ -95,6 +101,9 @@ mod tests {
         assert_eq!(exp(f64::NEG_INFINITY), 0.0);
         assert_eq!(exp(-1000.0), 0.0);
         assert_eq!(exp(1000.0), f64::INFINITY);
+        assert_eq!(exp(-1e308), 0.0);
+        assert_eq!(exp(1e308), f64::INFINITY);
+        assert!(exp(f64::NAN).is_nan());
         assert!(ulps(exp(1.0), std::f64::consts::E) <= 1);
     }
 

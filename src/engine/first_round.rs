@@ -91,7 +91,9 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
     max.fill(f64::NEG_INFINITY);
     for col in sc.eta[..np * nd].chunks_exact(nd) {
         for (m, &e) in max.iter_mut().zip(col) {
-            *m = if e > *m { e } else { *m };
+            // `max`, not a comparison: that compiles to masked stores, slow on some CPUs.
+            // Same value: neither is ever NaN, and a max of ±0 only enters `e - max`.
+            *m = m.max(e);
         }
     }
     // `votes` holds exp(eta - max) until the shares are known.

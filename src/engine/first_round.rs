@@ -12,7 +12,7 @@ use super::histograms::{fingerprint_bin, FINGERPRINT_BINS};
 use super::iteration::{Scratch, VACANT};
 use super::prepared::Prepared;
 use crate::model::exp::exp;
-use crate::model::rerun;
+use crate::model::{fraud, rerun, tally, turnout};
 use crate::scenario::{Baseline, Scenario};
 
 /// The party count: `P` when the caller is specialised for it, else the scenario's.
@@ -76,7 +76,8 @@ fn true_turnout(p: &Prepared, sc: &mut Scratch) {
         .zip(&c.turnout_centre[..nd])
         .zip(&c.turnout_logit[..nd])
     {
-        let logistic = 1.0 / (1.0 + exp(-(logit + noise)));
+        // `turnout::turnout_from_logit`, as a select so that the loop vectorises.
+        let logistic = turnout::logistic(logit + noise);
         *t = if noise == 0.0 { centre } else { logistic };
     }
 }
@@ -131,15 +132,16 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
             }
         }
         Some(marginal) => {
-            for (d, inv) in total.iter().enumerate() {
+            // Rare: district by district, through the model's own formula.
+            let (share, v) = (&mut sc.d_share[..np], &mut sc.d_votes[..np]);
+            for (d, &inv) in total.iter().enumerate() {
+                for (q, s) in share.iter_mut().enumerate() {
+                    *s = sc.votes[q * nd + d] * inv;
+                }
                 let (n, t0, t) = (c.electorate[d], c.table_turnout[d], sc.t_true[d]);
-                for q in 0..np {
-                    let v = &mut sc.votes[q * nd + d];
-                    let share = *v * inv;
-                    *v = match &marginal[d] {
-                        Some(m) => (n * (t0 * share + (t - t0) * m[q])).max(0.0),
-                        None => n * t * share,
-                    };
+                turnout::votes_into(n, t0, t, share, marginal[d].as_deref(), v);
+                for (q, &v) in v.iter().enumerate() {
+                    sc.votes[q * nd + d] = v;
                 }
             }
         }
@@ -156,7 +158,7 @@ fn official_votes<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) 
     let (x, y) = (&sc.stuffing[..nd], &sc.stealing[..nd]);
     let t_true = &sc.t_true[..nd];
     for ((t_off, &t), &x) in sc.t_off[..nd].iter_mut().zip(t_true).zip(x) {
-        *t_off = t + x * (1.0 - t);
+        *t_off = fraud::official_turnout(t, x);
     }
     let Some(b) = s.fraud.beneficiary else {
         official.copy_from_slice(votes);
@@ -192,13 +194,18 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
     let (np, nd) = (party_count::<P>(p), p.districts);
     let official = &sc.official[..np * nd];
     let t_off = &sc.t_off[..nd];
-    leaders(official, nd, &mut sc.winner[..nd]);
+    leaders(official, nd, &mut sc.winner[..nd], &mut sc.d_off[..np]);
     if let Some(m) = s.min_turnout {
         for (w, &t) in sc.winner[..nd].iter_mut().zip(t_off) {
             *w = if t >= m { *w } else { VACANT };
         }
     }
-    leaders(&sc.votes[..np * nd], nd, &mut sc.clean_winner[..nd]);
+    leaders(
+        &sc.votes[..np * nd],
+        nd,
+        &mut sc.clean_winner[..nd],
+        &mut sc.d_off[..np],
+    );
 
     if let Some(b) = s.fraud.beneficiary {
         let cast = &mut sc.total[..nd];
@@ -242,9 +249,10 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
 }
 
 /// The plurality leader of each district (`VACANT` if nobody has a vote); exact ties go to
-/// the party listed first.
+/// the party listed first, as in [`tally::plurality_winner`]. `district` is room for one
+/// district's counts.
 #[inline(always)]
-fn leaders(counts: &[f64], nd: usize, leader: &mut [u16]) {
+fn leaders(counts: &[f64], nd: usize, leader: &mut [u16], district: &mut [f64]) {
     // Blocks of districts held in registers: updating `leader` in memory under a mask
     // compiles to masked stores, which are slow on some CPUs.
     const LANES: usize = 8;
@@ -265,13 +273,9 @@ fn leaders(counts: &[f64], nd: usize, leader: &mut [u16]) {
         }
     }
     for (d, out) in leader.iter_mut().enumerate().skip(blocks * LANES) {
-        let mut most = 0.0;
-        *out = VACANT;
-        for (q, col) in counts.chunks_exact(nd).enumerate() {
-            if col[d] > most {
-                most = col[d];
-                *out = q as u16;
-            }
+        for (c, col) in district.iter_mut().zip(counts.chunks_exact(nd)) {
+            *c = col[d];
         }
+        *out = tally::plurality_winner(district).map_or(VACANT, |w| w as u16);
     }
 }

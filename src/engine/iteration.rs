@@ -58,8 +58,8 @@ pub struct Scratch {
     pub(super) total: Vec<f64>,
     /// One district's eta, shares, votes and official votes, for the per-district steps.
     d_eta: Vec<f64>,
-    d_share: Vec<f64>,
-    d_votes: Vec<f64>,
+    pub(super) d_share: Vec<f64>,
+    pub(super) d_votes: Vec<f64>,
     pub(super) d_off: Vec<f64>,
     pub(super) clean_winner: Vec<u16>,
     pub(super) annulled: Vec<bool>,

@@ -99,6 +99,7 @@ pub fn official_into(v: &[f64], abstain: f64, b: usize, x: f64, y: f64, out: &mu
 }
 
 /// `T' = T + x (1 - T)`.
+#[inline]
 pub fn official_turnout(t: f64, x: f64) -> f64 {
     t + x * (1.0 - t)
 }

@@ -4,6 +4,8 @@
 //! [0.01, 0.99]. Votes are `V[p] = N*T*share[p]`, or with marginal-voter shares m,
 //! `V[p] = N*(T0*share[p] + (T - T0)*m[p])` floored at 0.
 
+use super::exp::exp;
+
 /// Bounds of the clamp applied before the logit.
 pub const CLAMP: (f64, f64) = (0.01, 0.99);
 
@@ -12,9 +14,10 @@ pub fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// 1 / (1 + e^-x).
+/// 1 / (1 + e^-x), with seatsim's `exp` (the same bits on every platform).
+#[inline]
 pub fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp(-x))
 }
 
 /// `clamp(T0 + shift_pp/100)`: the turnout the noise is centred on.

@@ -3,6 +3,8 @@
 //! `eta[p] = ln(s[p]) + nat[p] + reg[r][p] + dis[p]`, shares = softmax(eta) over the
 //! parties standing. A party that does not stand has `ln 0 = -inf`, so softmax gives it 0.
 
+use super::exp::exp;
+
 /// Shares from log-scale intentions. Entries of `-inf` (party not standing) get 0.
 #[inline]
 pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
@@ -14,7 +16,7 @@ pub fn softmax_into(eta: &[f64], out: &mut [f64]) {
     for (o, &e) in out.iter_mut().zip(eta) {
         // exp(-inf) is exactly 0, so a party not standing gets no share; exp(0) is exactly 1,
         // so the leader's term needs no call.
-        let v = if e == max { 1.0 } else { (e - max).exp() };
+        let v = if e == max { 1.0 } else { exp(e - max) };
         *o = v;
         total += v;
     }

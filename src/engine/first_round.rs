@@ -215,10 +215,10 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
                 *c += v;
             }
         }
-        let stands = &p.columns.beneficiary_stands[..nd];
         let ours = &official[b * nd..][..nd];
         for d in 0..nd {
-            if stands[d] && cast[d] > 0.0 {
+            // Only districts where the beneficiary stands.
+            if p.share[d * np + b] > 0.0 && cast[d] > 0.0 {
                 let bin = fingerprint_bin(t_off[d]) * FINGERPRINT_BINS
                     + fingerprint_bin(ours[d] / cast[d]);
                 sc.fingerprint[bin] += 1;

@@ -29,8 +29,6 @@ pub struct DistrictColumns {
     pub turnout_centre: Vec<f64>,
     /// `logit(turnout_centre)`, computed once.
     pub turnout_logit: Vec<f64>,
-    /// Whether the fraud beneficiary stands (the fingerprint counts only those districts).
-    pub beneficiary_stands: Vec<bool>,
 }
 
 /// A scenario compiled for the engine.
@@ -128,11 +126,6 @@ impl Prepared {
             table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
             turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
             turnout_centre: centre,
-            beneficiary_stands: s
-                .districts
-                .iter()
-                .map(|d| s.fraud.beneficiary.is_some_and(|b| d.stands(b)))
-                .collect(),
         };
         Self {
             parties: p_count,

@@ -223,8 +223,13 @@ pub fn palette(i: usize) -> RGBColor {
 
 /// A party's colour from the summary (palette colour by position if it has none).
 pub fn party_color(s: &Summary, id: &str) -> RGBColor {
-    match s.parties.iter().position(|p| p.id == id) {
-        Some(i) if !s.parties[i].color.is_empty() => hex(&s.parties[i].color),
+    color_at(&s.parties, s.parties.iter().position(|p| p.id == id))
+}
+
+/// The colour of the party at `position`: its own, else the palette's; muted if none.
+fn color_at(parties: &[PartyInfo], position: Option<usize>) -> RGBColor {
+    match position {
+        Some(i) if !parties[i].color.is_empty() => hex(&parties[i].color),
         Some(i) => palette(i),
         None => MUTED,
     }
@@ -249,11 +254,7 @@ pub fn bloc_members(s: &Summary, bloc: &str) -> String {
 
 /// [`bloc_color`] from a party list, for summaries other than a run's (sweeps).
 pub fn bloc_color_in(parties: &[PartyInfo], bloc: &str) -> RGBColor {
-    match parties.iter().position(|p| p.bloc == bloc) {
-        Some(i) if !parties[i].color.is_empty() => hex(&parties[i].color),
-        Some(i) => palette(i),
-        None => MUTED,
-    }
+    color_at(parties, parties.iter().position(|p| p.bloc == bloc))
 }
 
 /// Mix towards black by `amount` (0..1): outlines and lines that stay visible over fills.

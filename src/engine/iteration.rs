@@ -5,22 +5,29 @@
 //!
 //! Draw order within an iteration (fixed, so results are reproducible; a draw is skipped
 //! when its sd or probability makes it unnecessary):
-//! 1. national vote noise per party; regional vote noise per region × party;
-//! 2. national turnout noise; regional turnout noise per region (intention baseline);
-//! 3. per district in table order — intention: district vote noise per standing party,
-//!    district turnout noise, fraud class and intensities; official: fraud class and
-//!    intensities, then district vote noise — then the recount uniform (when its
-//!    probability is strictly between 0 and 1 and the district is not listed for recount)
-//!    and the annulment uniform (likewise, unless the district is listed in
-//!    `rerun.districts`);
-//! 4. if any district is annulled: rerun national, regional, turnout national and regional
-//!    noise, then per annulled district its rerun district noise, turnout noise and fraud.
+//! 1. one batch of standard normals ([`Stream::fill_standard_normals`]) for all of the
+//!    first round's noise, used in this order: national vote noise per party; regional
+//!    vote noise per region × party; (intention baseline) national turnout noise and
+//!    regional turnout noise per region; then per district in table order its vote noise
+//!    per standing party and (intention baseline) its turnout noise. The count is fixed by
+//!    the scenario ([`Prepared::first_round_normals`]), whatever the fraud draws;
+//! 2. per district in table order, from the stream after the batch: fraud class and
+//!    intensities (the official baseline recovers the true count here), then the recount
+//!    uniform (when its probability is strictly between 0 and 1 and the district is not
+//!    listed for recount) and the annulment uniform (likewise, unless the district is
+//!    listed in `rerun.districts`);
+//! 3. if any district is annulled: one batch of normals for the rerun's national, regional,
+//!    turnout national and regional noise, then per annulled district its vote and turnout
+//!    noise; then, per annulled district in order, its rerun fraud from the stream.
+//!
+//! So the vote and turnout noise of iteration i does not depend on the fraud settings:
+//! sweep points that vary fraud share it exactly (common random numbers).
 
 use super::first_round::{self, party_count};
 use super::histograms::{Histograms, FINGERPRINT_BINS};
 use super::prepared::Prepared;
 use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
-use crate::random::Draws;
+use crate::random::{Draws, Stream};
 use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 
 /// Marks a vacant seat in winner arrays.
@@ -76,6 +83,8 @@ pub struct Scratch {
     /// Fingerprint counts since the last [`Scratch::flush`]: u32 halves the cache footprint
     /// of the hottest histogram, and a block cannot overflow it.
     pub(super) fingerprint: Vec<u32>,
+    /// Room for a batch of standard normals: the first round's, or a rerun's.
+    normals: Vec<f64>,
 }
 
 impl Scratch {
@@ -113,6 +122,12 @@ impl Scratch {
             bloc_seats: vec![0; 2 * p.blocs],
             stolen: vec![0; np],
             fingerprint: vec![0; FINGERPRINT_BINS * FINGERPRINT_BINS],
+            normals: vec![
+                0.0;
+                p.first_round_normals.max(
+                    p.rerun_shared_normals + p.rerun_district_normals.iter().sum::<usize>()
+                )
+            ],
         }
     }
 
@@ -125,12 +140,33 @@ impl Scratch {
     }
 }
 
-#[inline]
-fn normal<R: Draws + ?Sized>(rng: &mut R, sd: f64) -> f64 {
-    if sd > 0.0 {
-        sd * rng.standard_normal()
-    } else {
-        0.0
+/// A batch of standard normals drawn at once by [`Stream::fill_standard_normals`],
+/// handed out in order. Like a draw from the stream, a noise term with sd 0 takes none.
+struct Normals<'a> {
+    z: &'a [f64],
+    next: usize,
+}
+
+impl<'a> Normals<'a> {
+    fn new(z: &'a [f64]) -> Self {
+        Self { z, next: 0 }
+    }
+
+    /// The next normal times `sd`; 0 without taking one when `sd` is 0.
+    #[inline(always)]
+    fn scaled(&mut self, sd: f64) -> f64 {
+        if sd > 0.0 {
+            let v = sd * self.z[self.next];
+            self.next += 1;
+            v
+        } else {
+            0.0
+        }
+    }
+
+    /// Every normal of the batch was used: the counts in [`Prepared`] match the draws.
+    fn finish(self) {
+        debug_assert_eq!(self.next, self.z.len(), "normals drawn and used differ");
     }
 }
 
@@ -150,41 +186,54 @@ fn by_class_chance<R: Draws + ?Sized>(rng: &mut R, probs: &ByClass, class: Fraud
     chance(rng, probs.get(class))
 }
 
-/// National and regional noise draws. `shift[r][p]` receives `nat[p] + reg[r][p]`, the
-/// part of a district's log-share noise shared by its region, so districts add only their own.
-fn draw_party_noise<R: Draws + ?Sized>(
-    rng: &mut R,
+/// National and regional noise. `shift[r][p]` receives `nat[p] + reg[r][p]`, the part of a
+/// district's log-share noise shared by its region, so districts add only their own.
+fn draw_party_noise(
+    z: &mut Normals,
     national_sd: &[f64],
     regional_sd: &[f64],
     nat: &mut [f64],
     shift: &mut [f64],
 ) {
     for (n, &sd) in nat.iter_mut().zip(national_sd) {
-        *n = normal(rng, sd);
+        *n = z.scaled(sd);
     }
     let np = nat.len();
     for row in shift.chunks_mut(np) {
         for ((r, &sd), &n) in row.iter_mut().zip(regional_sd).zip(nat.iter()) {
-            *r = n + normal(rng, sd);
+            *r = n + z.scaled(sd);
         }
     }
 }
 
-/// `out(p, base[p] + (shift[p] + district noise))` for the parties standing
-/// (`base > -inf`); a party not standing gets `-inf` and draws nothing.
+/// `out(p, base[p] + (shift[p] + district noise))`. Every party standing (`log_share >
+/// -inf`) takes its noise; one whose `base` is `-inf` (not standing, or given no votes by
+/// the recovered count) gets `-inf`.
 #[inline(always)]
-fn perturb<R: Draws + ?Sized>(
-    rng: &mut R,
+fn perturb(
+    z: &mut Normals,
+    log_share: &[f64],
     base: &[f64],
     shift: &[f64],
     district_sd: &[f64],
     mut out: impl FnMut(usize, f64),
 ) {
-    for (q, ((&b, &sh), &sd)) in base.iter().zip(shift).zip(district_sd).enumerate() {
+    for (q, (((&ls, &b), &sh), &sd)) in log_share
+        .iter()
+        .zip(base)
+        .zip(shift)
+        .zip(district_sd)
+        .enumerate()
+    {
+        let noise = if ls > f64::NEG_INFINITY {
+            z.scaled(sd)
+        } else {
+            0.0
+        };
         out(
             q,
             if b > f64::NEG_INFINITY {
-                b + (sh + normal(rng, sd))
+                b + (sh + noise)
             } else {
                 f64::NEG_INFINITY
             },
@@ -194,10 +243,10 @@ fn perturb<R: Draws + ?Sized>(
 
 /// Run iteration with generator `rng` and add it to `h` (the fingerprint reaches `h` at the
 /// next [`Scratch::flush`]).
-pub fn simulate<R: Draws + ?Sized>(
+pub fn simulate(
     s: &Scenario,
     p: &Prepared,
-    rng: &mut R,
+    rng: &mut Stream,
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
@@ -205,71 +254,83 @@ pub fn simulate<R: Draws + ?Sized>(
     // then has a known length and unrolls. 0 is the general case, for any count; both
     // give the same bits.
     match p.parties {
-        2 => simulate_for::<2, R>(s, p, rng, sc, h),
-        3 => simulate_for::<3, R>(s, p, rng, sc, h),
-        4 => simulate_for::<4, R>(s, p, rng, sc, h),
-        5 => simulate_for::<5, R>(s, p, rng, sc, h),
-        6 => simulate_for::<6, R>(s, p, rng, sc, h),
-        7 => simulate_for::<7, R>(s, p, rng, sc, h),
-        8 => simulate_for::<8, R>(s, p, rng, sc, h),
-        _ => simulate_for::<0, R>(s, p, rng, sc, h),
+        2 => simulate_for::<2>(s, p, rng, sc, h),
+        3 => simulate_for::<3>(s, p, rng, sc, h),
+        4 => simulate_for::<4>(s, p, rng, sc, h),
+        5 => simulate_for::<5>(s, p, rng, sc, h),
+        6 => simulate_for::<6>(s, p, rng, sc, h),
+        7 => simulate_for::<7>(s, p, rng, sc, h),
+        8 => simulate_for::<8>(s, p, rng, sc, h),
+        _ => simulate_for::<0>(s, p, rng, sc, h),
     }
 }
 
 /// [`simulate`] with `P` parties (`P = 0`: `p.parties`, whatever it is).
-fn simulate_for<const P: usize, R: Draws + ?Sized>(
+fn simulate_for<const P: usize>(
     s: &Scenario,
     p: &Prepared,
-    rng: &mut R,
+    rng: &mut Stream,
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
+    // Taken out of the scratch (no allocation) so the rest of it can be written meanwhile.
+    let mut batch = std::mem::take(&mut sc.normals);
+    let first = &mut batch[..p.first_round_normals];
+    rng.fill_standard_normals(first);
+    let mut z = Normals::new(first);
     draw_party_noise(
-        rng,
+        &mut z,
         &s.noise.national,
         &s.noise.regional,
         &mut sc.nat,
         &mut sc.reg,
     );
     match p.baseline {
-        Baseline::Intention => draw_intention::<P, R>(s, p, rng, sc, h),
-        Baseline::Official => draw_official::<P, R>(s, p, rng, sc, h),
+        Baseline::Intention => draw_intention::<P>(s, p, &mut z, rng, sc, h),
+        Baseline::Official => draw_official::<P>(s, p, &mut z, rng, sc, h),
     }
+    z.finish();
     if first_round::finish::<P>(s, p, sc) {
-        run_reruns::<P, R>(s, p, rng, sc, h);
+        run_reruns::<P>(s, p, rng, &mut batch, sc, h);
     } else {
         sc.rerun_winner.copy_from_slice(&sc.winner);
     }
+    sc.normals = batch;
     record(p, sc, h);
 }
 
-/// The first round's draws with an intention baseline: eta, turnout noise and fraud.
-fn draw_intention<const P: usize, R: Draws + ?Sized>(
+/// The first round's draws with an intention baseline: eta and turnout noise from the
+/// batch, then fraud, recount and annulment from the stream.
+fn draw_intention<const P: usize>(
     s: &Scenario,
     p: &Prepared,
-    rng: &mut R,
+    z: &mut Normals,
+    rng: &mut Stream,
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
     let (np, nd) = (party_count::<P>(p), p.districts);
-    let t_nat = normal(rng, s.turnout.national_sd);
+    let t_nat = z.scaled(s.turnout.national_sd);
     for t in sc.t_reg.iter_mut() {
-        *t = normal(rng, s.turnout.regional_sd);
+        *t = z.scaled(s.turnout.regional_sd);
     }
     let district_sd = &s.noise.district[..np];
     let eta = &mut sc.eta[..np * nd];
     for d in 0..nd {
-        let dc = &p.district[d];
-        let r = dc.region;
+        let r = p.district[d].region;
+        let log_share = &p.log_share[d * np..(d + 1) * np];
         perturb(
-            rng,
-            &p.log_share[d * np..(d + 1) * np],
+            z,
+            log_share,
+            log_share,
             &sc.reg[r * np..(r + 1) * np],
             district_sd,
             |q, e| eta[q * nd + d] = e,
         );
-        sc.t_noise[d] = t_nat + sc.t_reg[r] + normal(rng, s.turnout.district_sd);
-        let (fi, fe) = dc.fraud_probs;
+        sc.t_noise[d] = t_nat + sc.t_reg[r] + z.scaled(s.turnout.district_sd);
+    }
+    for d in 0..nd {
+        let (fi, fe) = p.district[d].fraud_probs;
         let (class, x, y) = fraud::draw(rng, &s.fraud, fi, fe);
         let recounted = draw_recount_and_annulment(s, rng, &mut sc.annul_drawn, h, d, class);
         let applies = class != FraudClass::Clean && s.fraud.beneficiary.is_some();
@@ -281,10 +342,11 @@ fn draw_intention<const P: usize, R: Draws + ?Sized>(
 /// The first round with an official baseline, district by district: fraud draws, the
 /// recovered true count (the inversion), district vote noise, and the official count
 /// (the table, or its recount).
-fn draw_official<const P: usize, R: Draws + ?Sized>(
+fn draw_official<const P: usize>(
     s: &Scenario,
     p: &Prepared,
-    rng: &mut R,
+    z: &mut Normals,
+    rng: &mut Stream,
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
@@ -318,14 +380,21 @@ fn draw_official<const P: usize, R: Draws + ?Sized>(
                 (&sc.d_votes, rec.turnout)
             }
         };
-        // District noise for every party the true count gives votes to; see `Scratch::eta`.
+        // District noise for every party standing, used where the true count gives it
+        // votes; see `Scratch::eta`.
         let cast: f64 = truth.iter().sum();
         let log_share = &p.log_share[row];
         let shift = &sc.reg[r * np..(r + 1) * np];
         for q in 0..np {
-            let gets_votes = log_share[q] > f64::NEG_INFINITY && (cast <= 0.0 || truth[q] > 0.0);
+            let stands = log_share[q] > f64::NEG_INFINITY;
+            let noise = if stands {
+                z.scaled(district_sd[q])
+            } else {
+                0.0
+            };
+            let gets_votes = stands && (cast <= 0.0 || truth[q] > 0.0);
             sc.eta[q * nd + d] = if gets_votes {
-                shift[q] + normal(rng, district_sd[q])
+                shift[q] + noise
             } else {
                 f64::NEG_INFINITY
             };
@@ -395,27 +464,37 @@ fn first_round_eta(p: &Prepared, sc: &mut Scratch, np: usize, d: usize) {
     }
 }
 
-/// Hold a new election in every annulled district (MODEL.md "Rerun").
+/// Hold a new election in every annulled district (MODEL.md "Rerun"). Its noise comes in
+/// one batch (`batch` is room for it), its fraud from the stream.
 #[inline(never)]
-fn run_reruns<const P: usize, R: Draws + ?Sized>(
+fn run_reruns<const P: usize>(
     s: &Scenario,
     p: &Prepared,
-    rng: &mut R,
+    rng: &mut Stream,
+    batch: &mut [f64],
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
     let np = party_count::<P>(p);
     let rr = &s.rerun;
+    let wanted = p.rerun_shared_normals
+        + (0..p.districts)
+            .filter(|&d| sc.annulled[d])
+            .map(|d| p.rerun_district_normals[d])
+            .sum::<usize>();
+    let batch = &mut batch[..wanted];
+    rng.fill_standard_normals(batch);
+    let mut z = Normals::new(batch);
     draw_party_noise(
-        rng,
+        &mut z,
         &rr.noise.national,
         &rr.noise.regional,
         &mut sc.nat,
         &mut sc.reg,
     );
-    let t_nat = normal(rng, rr.turnout.national_sd);
+    let t_nat = z.scaled(rr.turnout.national_sd);
     for t in sc.t_reg.iter_mut() {
-        *t = normal(rng, rr.turnout.regional_sd);
+        *t = z.scaled(rr.turnout.regional_sd);
     }
     let b = rr.fraud.beneficiary;
     for d in 0..p.districts {
@@ -434,7 +513,8 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         );
         // Start from the first round's true intention, plus fresh rerun noise.
         perturb(
-            rng,
+            &mut z,
+            &p.log_share[d * np..(d + 1) * np],
             &sc.d_eta[..np],
             &sc.reg[r * np..(r + 1) * np],
             &rr.noise.district[..np],
@@ -449,7 +529,7 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
         let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
         let t_r = turnout::turnout(
             centre,
-            t_nat + sc.t_reg[r] + normal(rng, rr.turnout.district_sd),
+            t_nat + sc.t_reg[r] + z.scaled(rr.turnout.district_sd),
         );
         let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
         turnout::votes_into(n, t_start, t_r, share, marginal, v);
@@ -472,6 +552,7 @@ fn run_reruns<const P: usize, R: Draws + ?Sized>(
             _ => VACANT,
         };
     }
+    z.finish();
 }
 
 /// Add the iteration's seats to the histograms.
@@ -553,7 +634,7 @@ mod tests {
                 for i in 0..300 {
                     let mut rng = iteration_rng(9, i);
                     if general {
-                        simulate_for::<0, _>(&s, &p, &mut rng, &mut sc, &mut h);
+                        simulate_for::<0>(&s, &p, &mut rng, &mut sc, &mut h);
                     } else {
                         simulate(&s, &p, &mut rng, &mut sc, &mut h);
                     }
@@ -585,11 +666,11 @@ mod tests {
             for (file, expected) in [
                 (
                     "benches/data/perf-125x5.toml",
-                    "fe06001558707aa65718d9a5dda9983f42deb848dbf0497f7dc765a8c88f6771",
+                    "5bc9b964f0450bad69107bbeb749134d71e8da2786e03a4f20979d3f228f40ae",
                 ),
                 (
                     "scenarios/azerbaijan-2005-official.toml",
-                    "661158488983471a7a3d7b400fed67a3645787441bc2ce9e4da4224ace226edb",
+                    "cf4afdebfbfb72ce00b3c6cb37fa04ac3fee1f1c4f3ed08e51d94db40f8462bf",
                 ),
             ] {
                 let s = Scenario::load(&root.join(file), &[]).unwrap();

@@ -3,7 +3,7 @@
 //! nested).
 
 use crate::model::{turnout, votes};
-use crate::scenario::{Baseline, FraudModel, Scenario};
+use crate::scenario::{Baseline, FraudModel, Noise, Scenario, TurnoutModel};
 
 /// What the draw loop reads about one district, in one record: one bounds check and one
 /// memory region per district instead of one per array.
@@ -60,6 +60,50 @@ pub struct Prepared {
     pub rerun_marginal: Option<Vec<Option<Vec<f64>>>>,
     /// The intention or official baseline.
     pub baseline: Baseline,
+    /// Standard normals the first round draws in one batch: its national and regional
+    /// noise, then each district's (fixed by the scenario; see [`NormalCounts`]).
+    pub first_round_normals: usize,
+    /// Rerun normals shared by every annulled district (national and regional noise).
+    pub rerun_shared_normals: usize,
+    /// Rerun normals of each district when it is annulled.
+    pub rerun_district_normals: Vec<usize>,
+}
+
+/// How many standard normals a set of noise sds draws: one per sd above 0, per party
+/// standing where the noise is per district. An sd of 0 draws nothing.
+struct NormalCounts<'a> {
+    s: &'a Scenario,
+}
+
+impl NormalCounts<'_> {
+    fn positive(sds: &[f64]) -> usize {
+        sds.iter().filter(|&&sd| sd > 0.0).count()
+    }
+
+    fn flag(sd: f64) -> usize {
+        usize::from(sd > 0.0)
+    }
+
+    /// National and regional vote noise, plus turnout noise if `turnout` is given.
+    fn shared(&self, noise: &Noise, turnout: Option<&TurnoutModel>) -> usize {
+        let regions = self.s.regions.len();
+        Self::positive(&noise.national)
+            + regions * Self::positive(&noise.regional)
+            + turnout.map_or(0, |t| {
+                Self::flag(t.national_sd) + regions * Self::flag(t.regional_sd)
+            })
+    }
+
+    /// District `d`'s vote noise for the parties standing, plus its turnout noise if given.
+    fn district(&self, d: usize, noise: &Noise, turnout: Option<&TurnoutModel>) -> usize {
+        let standing_noisy = self.s.districts[d]
+            .shares
+            .iter()
+            .zip(&noise.district)
+            .filter(|&(&share, &sd)| share > 0.0 && sd > 0.0)
+            .count();
+        standing_noisy + turnout.map_or(0, |t| Self::flag(t.district_sd))
+    }
 }
 
 impl Prepared {
@@ -127,7 +171,20 @@ impl Prepared {
             turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
             turnout_centre: centre,
         };
+        let counts = NormalCounts { s };
+        // The official baseline has no first-round turnout noise: its turnout is recovered.
+        let first_turnout = (s.baseline == Baseline::Intention).then_some(&s.turnout);
+        let first_round_normals = counts.shared(&s.noise, first_turnout)
+            + (0..s.districts.len())
+                .map(|d| counts.district(d, &s.noise, first_turnout))
+                .sum::<usize>();
+        let rerun_district_normals = (0..s.districts.len())
+            .map(|d| counts.district(d, &s.rerun.noise, Some(&s.rerun.turnout)))
+            .collect();
         Self {
+            first_round_normals,
+            rerun_shared_normals: counts.shared(&s.rerun.noise, Some(&s.rerun.turnout)),
+            rerun_district_normals,
             parties: p_count,
             regions: s.regions.len(),
             districts: s.districts.len(),

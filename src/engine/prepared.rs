@@ -29,6 +29,24 @@ pub struct DistrictColumns {
     pub turnout_centre: Vec<f64>,
     /// `logit(turnout_centre)`, computed once.
     pub turnout_logit: Vec<f64>,
+    /// Region index.
+    pub region: Vec<usize>,
+    /// `[party * D + district]` ln of table shares (`-inf` where not standing).
+    pub log_share: Vec<f64>,
+}
+
+/// Where the intention baseline's district noise sits in the first round's batch of
+/// normals, so that eta and turnout noise are filled column by column without a branch.
+/// A term with no draw (party not standing, or sd 0) points one past the batch, where the
+/// engine keeps a 0.
+#[derive(Debug, Clone, Default)]
+pub struct NoiseSlots {
+    /// Normals before the districts' own: national and regional vote and turnout noise.
+    pub shared: usize,
+    /// `[party * D + district]`: the batch index of that party's district vote noise.
+    pub vote: Vec<u32>,
+    /// `[district]`: the batch index of its turnout noise.
+    pub turnout: Vec<u32>,
 }
 
 /// A scenario compiled for the engine.
@@ -67,6 +85,45 @@ pub struct Prepared {
     pub rerun_shared_normals: usize,
     /// Rerun normals of each district when it is annulled.
     pub rerun_district_normals: Vec<usize>,
+    /// The batch layout of the first round's district noise (intention baseline).
+    pub slots: NoiseSlots,
+    /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order: each
+    /// draws its class from one uniform of a batch.
+    pub fraud_possible: Vec<usize>,
+}
+
+impl NoiseSlots {
+    /// The layout of MODEL's first-round batch: after the shared terms, per district in
+    /// table order its standing parties' vote noise, then its turnout noise.
+    fn new(s: &Scenario, counts: &NormalCounts, len: usize) -> Self {
+        if s.baseline != Baseline::Intention {
+            return Self::default();
+        }
+        let (np, nd) = (s.parties.len(), s.districts.len());
+        let shared = counts.shared(&s.noise, Some(&s.turnout));
+        let none = len as u32;
+        let mut vote = vec![none; np * nd];
+        let mut turnout = vec![none; nd];
+        let mut next = shared as u32;
+        for (d, district) in s.districts.iter().enumerate() {
+            for q in 0..np {
+                if district.stands(q) && s.noise.district[q] > 0.0 {
+                    vote[q * nd + d] = next;
+                    next += 1;
+                }
+            }
+            if s.turnout.district_sd > 0.0 {
+                turnout[d] = next;
+                next += 1;
+            }
+        }
+        debug_assert_eq!(next as usize, len, "the slots fill the batch");
+        Self {
+            shared,
+            vote,
+            turnout,
+        }
+    }
 }
 
 /// How many standard normals a set of noise sds draws: one per sd above 0, per party
@@ -170,6 +227,11 @@ impl Prepared {
             table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
             turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
             turnout_centre: centre,
+            region: s.districts.iter().map(|d| d.region).collect(),
+            log_share: (0..p_count)
+                .flat_map(|q| (0..s.districts.len()).map(move |d| (q, d)))
+                .map(|(q, d)| log_share[d * p_count + q])
+                .collect(),
         };
         let counts = NormalCounts { s };
         // The official baseline has no first-round turnout noise: its turnout is recovered.
@@ -178,11 +240,17 @@ impl Prepared {
             + (0..s.districts.len())
                 .map(|d| counts.district(d, &s.noise, first_turnout))
                 .sum::<usize>();
+        let slots = NoiseSlots::new(s, &counts, first_round_normals);
         let rerun_district_normals = (0..s.districts.len())
             .map(|d| counts.district(d, &s.rerun.noise, Some(&s.rerun.turnout)))
             .collect();
+        let fraud_possible = (0..s.districts.len())
+            .filter(|&d| fraud_probs[d] != (0.0, 0.0))
+            .collect();
         Self {
+            fraud_possible,
             first_round_normals,
+            slots,
             rerun_shared_normals: counts.shared(&s.rerun.noise, Some(&s.rerun.turnout)),
             rerun_district_normals,
             parties: p_count,

@@ -57,7 +57,6 @@ pub fn trunc_normal<R: Draws + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
 }
 
 /// Stuffing x and stealing y for a district of `class` (both 0 when clean).
-#[inline(never)]
 pub fn draw_intensity<R: Draws + ?Sized>(
     rng: &mut R,
     model: &FraudModel,

@@ -201,6 +201,21 @@ impl Stream {
         self.normals_from_words(out);
     }
 
+    /// Fill `out` with uniforms in [0, 1): the same values, from the same words, as
+    /// `out.len()` calls of [`Draws::uniform`], without a call or buffer check per value.
+    pub fn fill_uniforms(&mut self, out: &mut [f64]) {
+        self.fill_words(out);
+        for v in out.iter_mut() {
+            *v = Self::uniform_from(u64::from_le(v.to_bits()));
+        }
+    }
+
+    /// The top 53 bits times 2^-53, as rand's StandardUniform forms an f64.
+    #[inline(always)]
+    fn uniform_from(word: u64) -> f64 {
+        (word >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
+    }
+
     /// The next `out.len()` 64-bit words of the stream, as `word64` would read them, stored
     /// as the bits of `out`: what is left of the buffer, then straight from the generator.
     fn fill_words(&mut self, out: &mut [f64]) {
@@ -230,8 +245,7 @@ impl Draws for Stream {
 
     #[inline(always)]
     fn uniform(&mut self) -> f64 {
-        // The top 53 bits times 2^-53, as rand's StandardUniform forms an f64.
-        (self.word64() >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
+        Self::uniform_from(self.word64())
     }
 }
 
@@ -391,6 +405,16 @@ mod tests {
                 assert_eq!(got[k].to_bits(), want.to_bits(), "value {k} of {len}");
             }
             assert_eq!(batch.next_u64(), plain.next_u64(), "the stream continues");
+            let mut uniforms = vec![0.0; len];
+            batch.fill_uniforms(&mut uniforms);
+            for (k, u) in uniforms.iter().enumerate() {
+                assert_eq!(
+                    u.to_bits(),
+                    plain.uniform().to_bits(),
+                    "uniform {k} of {len}"
+                );
+            }
+            assert_eq!(batch.next_u32(), plain.next_u32(), "the stream continues");
         }
     }
 

@@ -6,7 +6,8 @@
 //!   engine's expected count from the scenario's settings, truncated-normal redraws and
 //!   rerun noise included, is about 1,080 normals, so the true floor is higher), once through
 //!   `rand_chacha` + `rand_distr` as issue 5 defines it, once through seatsim's
-//!   [`seatsim::random::Stream`] (the same values, drawn the way the engine draws them);
+//!   [`seatsim::random::Stream`] (the same values), and once with the normals in one batch
+//!   ([`seatsim::random::Stream::fill_standard_normals`]), the way the engine draws them;
 //! - `engine/perf-125x5`: full iterations of `benches/data/perf-125x5.toml` (125 districts,
 //!   5 parties, all noise terms, fraud 0.3/0.05, rerun by fraud class), both outcomes;
 //! - `engine/azerbaijan-2005`: the shipped default scenario.
@@ -63,6 +64,24 @@ fn floor(c: &mut Criterion) {
     g.bench_function(
         "seatsim Stream: 930 normals + 170 uniforms per iteration",
         |b| b.iter(|| black_box(floor_draws(|i| engine::iteration_rng(1, i)))),
+    );
+    g.bench_function(
+        "seatsim Stream, batched: 930 normals in one batch + 170 uniforms per iteration",
+        |b| {
+            b.iter(|| {
+                let mut normals = vec![0.0; 930];
+                let mut acc = 0.0;
+                for i in 0..ITERATIONS {
+                    let mut rng = engine::iteration_rng(1, i);
+                    rng.fill_standard_normals(&mut normals);
+                    acc += normals.iter().sum::<f64>();
+                    for _ in 0..170 {
+                        acc += rng.uniform();
+                    }
+                }
+                black_box(acc)
+            })
+        },
     );
     g.finish();
 }

@@ -31,28 +31,26 @@ pub fn trunc_normal<R: Draws + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
     if tn.sd == 0.0 {
         return tn.mean;
     }
-    if tn.mean == 0.0 {
-        loop {
-            let x = tn.sd * rng.standard_normal().abs();
-            if x <= 1.0 {
-                return x;
-            }
-        }
-    }
-    if tn.mean == 1.0 {
-        loop {
-            let x = 1.0 - tn.sd * rng.standard_normal().abs();
-            if x >= 0.0 {
-                return x;
-            }
-        }
-    }
+    let first = rng.standard_normal();
+    trunc_normal_from(first, rng, tn)
+}
+
+/// [`trunc_normal`] (with sd > 0) whose first attempt is the standard normal `z`, given;
+/// redraws come from `rng`.
+#[inline]
+pub fn trunc_normal_from<R: Draws + ?Sized>(mut z: f64, rng: &mut R, tn: TruncNormal) -> f64 {
     loop {
-        let z = rng.standard_normal();
-        let x = tn.mean + tn.sd * z;
+        let x = if tn.mean == 0.0 {
+            tn.sd * z.abs()
+        } else if tn.mean == 1.0 {
+            1.0 - tn.sd * z.abs()
+        } else {
+            tn.mean + tn.sd * z
+        };
         if (0.0..=1.0).contains(&x) {
             return x;
         }
+        z = rng.standard_normal();
     }
 }
 
@@ -62,18 +60,67 @@ pub fn draw_intensity<R: Draws + ?Sized>(
     model: &FraudModel,
     class: FraudClass,
 ) -> (f64, f64) {
+    intensity_with(rng, model, class, |rng| rng.standard_normal())
+}
+
+/// How many standard normals [`draw_intensity_from`] takes from its batch for `class`: the
+/// first attempt of each truncated normal with sd above 0.
+pub fn first_attempts(model: &FraudModel, class: FraudClass) -> usize {
+    let drawn = |tn: TruncNormal| usize::from(tn.sd > 0.0);
+    match class {
+        FraudClass::Clean => 0,
+        FraudClass::Incremental => {
+            drawn(model.stuffing) + model.alpha.map_or(drawn(model.stealing), |_| 0)
+        }
+        FraudClass::Extreme => drawn(model.extreme_intensity),
+    }
+}
+
+/// [`draw_intensity`] with the first attempts of its truncated normals from `firsts` (a
+/// batch's share, [`first_attempts`] long) and any redraw from `rng`: the engine draws
+/// every district's first attempts in one batch.
+#[inline]
+pub fn draw_intensity_from<R: Draws + ?Sized>(
+    firsts: &[f64],
+    rng: &mut R,
+    model: &FraudModel,
+    class: FraudClass,
+) -> (f64, f64) {
+    let mut next = 0;
+    intensity_with(rng, model, class, |_| {
+        next += 1;
+        firsts[next - 1]
+    })
+}
+
+/// The intensities of `class`, each truncated normal starting from `first(rng)`.
+#[inline(always)]
+fn intensity_with<R: Draws + ?Sized>(
+    rng: &mut R,
+    model: &FraudModel,
+    class: FraudClass,
+    mut first: impl FnMut(&mut R) -> f64,
+) -> (f64, f64) {
+    let mut draw = |rng: &mut R, tn: TruncNormal| {
+        if tn.sd == 0.0 {
+            tn.mean
+        } else {
+            let z = first(rng);
+            trunc_normal_from(z, rng, tn)
+        }
+    };
     match class {
         FraudClass::Clean => (0.0, 0.0),
         FraudClass::Incremental => {
-            let x = trunc_normal(rng, model.stuffing);
+            let x = draw(rng, model.stuffing);
             let y = match model.alpha {
                 Some(alpha) => x.powf(alpha),
-                None => trunc_normal(rng, model.stealing),
+                None => draw(rng, model.stealing),
             };
             (x, y)
         }
         FraudClass::Extreme => {
-            let x = trunc_normal(rng, model.extreme_intensity);
+            let x = draw(rng, model.extreme_intensity);
             (x, x)
         }
     }

@@ -41,7 +41,7 @@ pub(super) static PORTABLE_ONLY: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
 #[cfg(target_arch = "x86_64")]
-fn portable_only() -> bool {
+pub(super) fn portable_only() -> bool {
     #[cfg(test)]
     return PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
     #[cfg(not(test))]

@@ -27,6 +27,7 @@
 //! So the vote and turnout noise of iteration i does not depend on the fraud settings:
 //! sweep points that vary fraud share it exactly (common random numbers).
 
+use super::eta;
 use super::first_round::{self, party_count};
 use super::histograms::{Histograms, FINGERPRINT_BINS};
 use super::prepared::Prepared;
@@ -340,19 +341,14 @@ fn draw_intention<const P: usize>(
         *t = z.scaled(s.turnout.regional_sd);
     }
     // District noise, column by column through the slots (see `perturb` for the rule).
+    eta::fill(
+        p,
+        &s.noise.district[..np],
+        &sc.reg,
+        batch,
+        &mut sc.eta[..np * nd],
+    );
     let region = &p.columns.region[..nd];
-    for (q, ((eta, log_share), slot)) in sc.eta[..np * nd]
-        .chunks_exact_mut(nd)
-        .zip(p.columns.log_share.chunks_exact(nd))
-        .zip(p.slots.vote.chunks_exact(nd))
-        .enumerate()
-    {
-        let sd = s.noise.district[q];
-        for d in 0..nd {
-            let shift = sc.reg[region[d] * np + q];
-            eta[d] = log_share[d] + (shift + sd * batch[slot[d] as usize]);
-        }
-    }
     let sd = s.turnout.district_sd;
     for d in 0..nd {
         let noise = sd * batch[p.slots.turnout[d] as usize];

@@ -4,6 +4,7 @@
 //! and every result is an integer count, so the output is byte-identical for any thread
 //! count and any split of the iterations across processes.
 
+mod eta;
 mod first_round;
 mod grid;
 pub mod histograms;

@@ -47,6 +47,8 @@ pub struct NoiseSlots {
     pub vote: Vec<u32>,
     /// `[district]`: the batch index of its turnout noise.
     pub turnout: Vec<u32>,
+    /// `[district]`: where its region's row of vote shifts starts (`region * P`).
+    pub shift_row: Vec<u32>,
 }
 
 /// A scenario compiled for the engine.
@@ -122,6 +124,7 @@ impl NoiseSlots {
             shared,
             vote,
             turnout,
+            shift_row: s.districts.iter().map(|d| (d.region * np) as u32).collect(),
         }
     }
 }

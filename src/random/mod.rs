@@ -177,29 +177,29 @@ impl Stream {
         let mut words = [0u64; CHUNK];
         for chunk in out.chunks_mut(CHUNK) {
             let words = &mut words[..chunk.len()];
-            let mut outside = false;
-            for (w, v) in words.iter_mut().zip(chunk.iter_mut()) {
+            let mut outside = 0u32;
+            for (j, (w, v)) in words.iter_mut().zip(chunk.iter_mut()).enumerate() {
                 *w = u64::from_le(v.to_bits());
                 let (layer, _, x) = Self::ziggurat_point(*w);
                 *v = x;
-                outside |= x.abs() >= ZIG_NORM_X[layer + 1];
+                outside |= u32::from(x.abs() >= ZIG_NORM_X[layer + 1]) << j;
             }
-            if outside {
-                self.finish_outside(words, chunk);
+            if outside != 0 {
+                self.finish_outside(outside, words, chunk);
             }
         }
     }
 
     /// Finish the ziggurat, in order, for the values of `chunk` (made from `words`) whose
-    /// first attempt fell outside the rectangles.
+    /// first attempt fell outside the rectangles: the bits set in `outside`.
     #[cold]
     #[inline(never)]
-    fn finish_outside(&mut self, words: &[u64], chunk: &mut [f64]) {
-        for (&w, v) in words.iter().zip(chunk.iter_mut()) {
-            let (layer, u, x) = Self::ziggurat_point(w);
-            if x.abs() >= ZIG_NORM_X[layer + 1] {
-                *v = self.normal_slow(layer, u, x);
-            }
+    fn finish_outside(&mut self, mut outside: u32, words: &[u64], chunk: &mut [f64]) {
+        while outside != 0 {
+            let j = outside.trailing_zeros() as usize;
+            outside &= outside - 1;
+            let (layer, u, x) = Self::ziggurat_point(words[j]);
+            chunk[j] = self.normal_slow(layer, u, x);
         }
     }
 
@@ -218,7 +218,7 @@ impl Stream {
         let magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
         let mut chunks = out.chunks_exact_mut(CHUNK);
         for chunk in &mut chunks {
-            let mut outside = _mm256_setzero_pd();
+            let mut outside = 0u32;
             for j in (0..CHUNK).step_by(4) {
                 // SAFETY: j + 4 <= CHUNK = chunk.len() = words.len(); unaligned loads and
                 // stores; gathers read ZIG_NORM_X[layer] and [layer + 1] with layer <= 255
@@ -232,10 +232,10 @@ impl Stream {
                 let next = _mm256_i64gather_pd::<8>(table.add(1), layer);
                 _mm256_storeu_pd(chunk.as_mut_ptr().add(j), x);
                 let beyond = _mm256_cmp_pd::<_CMP_GE_OQ>(_mm256_and_pd(x, magnitude), next);
-                outside = _mm256_or_pd(outside, beyond);
+                outside |= (_mm256_movemask_pd(beyond) as u32) << j;
             }
-            if _mm256_movemask_pd(outside) != 0 {
-                self.finish_outside(&words, chunk);
+            if outside != 0 {
+                self.finish_outside(outside, &words, chunk);
             }
         }
         self.normals_from_words(chunks.into_remainder());

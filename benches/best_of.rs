@@ -1,0 +1,69 @@
+//! Issue 5's ratio under one set of conditions: the random-number floor and the engine,
+//! each timed as the best of 30 short runs in one process, one thread.
+//!
+//! `cargo bench --bench best_of` prints microseconds per iteration for
+//! - `floor`: 930 standard normals and 170 uniforms from a fresh `rand_chacha::ChaCha8Rng`
+//!   stream per iteration through `rand_distr`, as issue 5 defines it;
+//! - `engine`: full iterations of `benches/data/perf-125x5.toml`, both outcomes;
+//!
+//! and their ratio. On a shared machine whose speed drifts by tens of percent from minute
+//! to minute, the best of many short runs is far steadier than one long run; to compare two
+//! builds, run their `best_of` binaries at the same time, one per core
+//! (`taskset -c 0 A & taskset -c 1 B`), then swap the cores.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use seatsim::engine::{self, Hooks, RunSpec};
+use seatsim::Scenario;
+
+/// Microseconds per iteration: the best of 30 runs of `run(first_iteration)`, `n` each.
+fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> f64 {
+    (0..30)
+        .map(|rep| {
+            let start = Instant::now();
+            black_box(run(rep * n));
+            start.elapsed().as_secs_f64() * 1e6 / n as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() {
+    let floor = best_of(4096, |from| {
+        let mut acc = 0.0;
+        for i in from..from + 4096 {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&1u64.to_le_bytes());
+            let mut rng = ChaCha8Rng::from_seed(key);
+            rng.set_stream(i);
+            for _ in 0..930 {
+                acc += rng.sample::<f64, _>(StandardNormal);
+            }
+            for _ in 0..170 {
+                acc += rng.random::<f64>();
+            }
+        }
+        acc
+    });
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml");
+    let s = Scenario::load(&path, &[]).expect("benchmark scenario loads");
+    let engine = best_of(8192, |from| {
+        let spec = RunSpec {
+            seed: 1,
+            start: from,
+            end: from + 8192,
+            threads: 1,
+        };
+        engine::run(&s, &spec, Hooks::default())
+            .expect("runs")
+            .iterations as f64
+    });
+    println!(
+        "floor {floor:.2} us, engine {engine:.2} us per iteration; engine / floor {:.2}",
+        engine / floor
+    );
+}

@@ -568,11 +568,17 @@ fn run_reruns<const P: usize>(
 ) {
     let np = party_count::<P>(p);
     let rr = &s.rerun;
-    let wanted = p.rerun_shared_normals
-        + (0..p.districts)
-            .filter(|&d| sc.annulled[d])
-            .map(|d| p.rerun_district_normals[d])
-            .sum::<usize>();
+    // Districts not annulled keep their winner; the annulled ones, listed without a branch
+    // per district, hold a new election.
+    sc.rerun_winner.copy_from_slice(&sc.winner);
+    let mut annulled = 0;
+    let mut wanted = p.rerun_shared_normals;
+    for d in 0..p.districts {
+        sc.busy[annulled] = d as u32;
+        let a = usize::from(sc.annulled[d]);
+        annulled += a;
+        wanted += a * p.rerun_district_normals[d];
+    }
     let batch = &mut batch[..wanted];
     rng.fill_standard_normals(batch);
     let mut z = Normals::new(batch);
@@ -588,11 +594,8 @@ fn run_reruns<const P: usize>(
         *t = z.scaled(rr.turnout.regional_sd);
     }
     let b = rr.fraud.beneficiary;
-    for d in 0..p.districts {
-        if !sc.annulled[d] {
-            sc.rerun_winner[d] = sc.winner[d];
-            continue;
-        }
+    for k in 0..annulled {
+        let d = sc.busy[k] as usize;
         h.annulled[d] += 1;
         first_round_eta(p, sc, np, d);
         let r = p.district[d].region;

@@ -667,10 +667,10 @@ fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
                 h.district_wins[(o * nd + d) * np + w] += 1;
             }
         }
+        // Counted without a branch: which districts fraud flips follows no pattern.
         let w = sc.winner[d];
-        if w != VACANT && w != sc.clean_winner[d] {
-            sc.stolen[w as usize] += 1;
-        }
+        let stolen = w != VACANT && w != sc.clean_winner[d];
+        sc.stolen[if stolen { usize::from(w) } else { 0 }] += u32::from(stolen);
     }
     let n1 = nd + 1;
     let w = 2 * nd + 1;

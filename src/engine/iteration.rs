@@ -189,16 +189,23 @@ impl<'a> Normals<'a> {
     }
 }
 
+/// The outcome of a Bernoulli event with probability `p` when no draw is needed (`p` at
+/// most 0 or at least 1); `None` when it is uncertain.
+#[inline]
+fn settled(p: f64) -> Option<bool> {
+    if p <= 0.0 {
+        Some(false)
+    } else if p >= 1.0 {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// A Bernoulli event that draws a uniform only when the outcome is uncertain.
 #[inline]
 fn chance<R: Draws + ?Sized>(rng: &mut R, p: f64) -> bool {
-    if p <= 0.0 {
-        false
-    } else if p >= 1.0 {
-        true
-    } else {
-        rng.uniform() < p
-    }
+    settled(p).unwrap_or_else(|| rng.uniform() < p)
 }
 
 fn by_class_chance<R: Draws + ?Sized>(rng: &mut R, probs: &ByClass, class: FraudClass) -> bool {
@@ -355,16 +362,18 @@ fn draw_intention<const P: usize>(
         sc.t_noise[d] = t_nat + sc.t_reg[region[d]] + noise;
     }
     draw_classes(p, rng, sc);
-    // What needs no draw: a forced recount or annulment, or a probability of 0 or 1 for the
+    // What needs no draw: a forced recount or annulment, or a settled probability for the
     // district's class. Then the districts with draws left, without a branch per district.
-    let certain = |probs: &ByClass, class| !(0.0 < probs.get(class) && probs.get(class) < 1.0);
+    let settled_for = |probs: &ByClass, class| settled(probs.get(class));
     for d in 0..nd {
         let class = sc.class[d];
-        sc.recounted[d] = s.recount_districts[d] || s.recount_detect.get(class) >= 1.0;
-        sc.annul_drawn[d] = s.rerun.forced[d] || s.rerun.annul.get(class) >= 1.0;
+        sc.recounted[d] =
+            s.recount_districts[d] || settled_for(&s.recount_detect, class).unwrap_or(false);
+        sc.annul_drawn[d] =
+            s.rerun.forced[d] || settled_for(&s.rerun.annul, class).unwrap_or(false);
     }
-    let clean_certain =
-        certain(&s.recount_detect, FraudClass::Clean) && certain(&s.rerun.annul, FraudClass::Clean);
+    let clean_certain = settled_for(&s.recount_detect, FraudClass::Clean).is_some()
+        && settled_for(&s.rerun.annul, FraudClass::Clean).is_some();
     let mut busy = 0;
     for d in 0..nd {
         sc.busy[busy] = d as u32;

@@ -192,7 +192,7 @@ impl<'a> Normals<'a> {
 /// The outcome of a Bernoulli event with probability `p` when no draw is needed (`p` at
 /// most 0 or at least 1); `None` when it is uncertain.
 #[inline]
-fn settled(p: f64) -> Option<bool> {
+pub(super) fn settled(p: f64) -> Option<bool> {
     if p <= 0.0 {
         Some(false)
     } else if p >= 1.0 {
@@ -365,6 +365,7 @@ fn draw_intention<const P: usize>(
     // What needs no draw: a forced recount or annulment, or a settled probability for the
     // district's class. Then the districts with draws left, without a branch per district.
     let settled_for = |probs: &ByClass, class| settled(probs.get(class));
+    // (`Prepared::clean_settled` says whether a clean district has any draw to make.)
     for d in 0..nd {
         let class = sc.class[d];
         sc.recounted[d] =
@@ -372,21 +373,15 @@ fn draw_intention<const P: usize>(
         sc.annul_drawn[d] =
             s.rerun.forced[d] || settled_for(&s.rerun.annul, class).unwrap_or(false);
     }
-    let clean_certain = settled_for(&s.recount_detect, FraudClass::Clean).is_some()
-        && settled_for(&s.rerun.annul, FraudClass::Clean).is_some();
     let mut busy = 0;
     for d in 0..nd {
         sc.busy[busy] = d as u32;
-        busy += usize::from(sc.class[d] != FraudClass::Clean || !clean_certain);
+        busy += usize::from(sc.class[d] != FraudClass::Clean || !p.clean_settled);
     }
     sc.stuffing[..nd].fill(0.0);
     sc.stealing[..nd].fill(0.0);
-    let firsts = first_attempts(s);
-    let wanted = sc.busy[..busy]
-        .iter()
-        .map(|&d| firsts[sc.class[d as usize] as usize])
-        .sum();
-    rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
+    let firsts = p.first_attempts;
+    draw_first_attempts(p, rng, sc);
     let applies = s.fraud.beneficiary.is_some();
     let mut next = 0;
     for k in 0..busy {
@@ -405,14 +400,14 @@ fn draw_intention<const P: usize>(
     count_recounts(sc, h, nd);
 }
 
-/// The first attempts a first-round fraud intensity draw takes from the batch, by class.
-fn first_attempts(s: &Scenario) -> [usize; 3] {
-    [
-        FraudClass::Clean,
-        FraudClass::Incremental,
-        FraudClass::Extreme,
-    ]
-    .map(|class| fraud::first_attempts(&s.fraud, class))
+/// The first attempt of every first-round fraud intensity, in one batch of normals, in
+/// table order (stuffing, then stealing).
+fn draw_first_attempts(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
+    let wanted = sc.class[..p.districts]
+        .iter()
+        .map(|&class| p.first_attempts[class as usize])
+        .sum();
+    rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
 }
 
 /// The first-round fraud class of every district: one batch of uniforms, one per district
@@ -447,9 +442,8 @@ fn draw_official<const P: usize>(
     let b = s.fraud.beneficiary;
     let district_sd = &s.noise.district[..np];
     draw_classes(p, rng, sc);
-    let firsts = first_attempts(s);
-    let wanted = sc.class[..nd].iter().map(|&c| firsts[c as usize]).sum();
-    rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
+    draw_first_attempts(p, rng, sc);
+    let firsts = p.first_attempts;
     let mut next = 0;
     for d in 0..nd {
         let dc = &p.district[d];

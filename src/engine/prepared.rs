@@ -2,8 +2,9 @@
 //! the hot loop reads it with little indirection (marginal-voter shares, rarely used, are
 //! nested).
 
-use crate::model::{turnout, votes};
-use crate::scenario::{Baseline, FraudModel, Noise, Scenario, TurnoutModel};
+use super::iteration::settled;
+use crate::model::{fraud, turnout, votes};
+use crate::scenario::{Baseline, FraudClass, FraudModel, Noise, Scenario, TurnoutModel};
 
 /// What the draw loop reads about one district, in one record: one bounds check and one
 /// memory region per district instead of one per array.
@@ -92,6 +93,12 @@ pub struct Prepared {
     /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order: each
     /// draws its class from one uniform of a batch.
     pub fraud_possible: Vec<usize>,
+    /// By class: the normals a first-round intensity draw takes from its batch
+    /// ([`fraud::first_attempts`]).
+    pub first_attempts: [usize; 3],
+    /// A clean district makes no recount or annulment draw (both probabilities for the
+    /// clean class are 0 or 1), so the fraud pass can leave clean districts out.
+    pub clean_settled: bool,
 }
 
 impl NoiseSlots {
@@ -250,8 +257,18 @@ impl Prepared {
         let fraud_possible = (0..s.districts.len())
             .filter(|&d| fraud_probs[d] != (0.0, 0.0))
             .collect();
+        let clean_settled = [&s.recount_detect, &s.rerun.annul]
+            .iter()
+            .all(|probs| settled(probs.get(FraudClass::Clean)).is_some());
         Self {
             fraud_possible,
+            first_attempts: [
+                FraudClass::Clean,
+                FraudClass::Incremental,
+                FraudClass::Extreme,
+            ]
+            .map(|class| fraud::first_attempts(&s.fraud, class)),
+            clean_settled,
             first_round_normals,
             slots,
             rerun_shared_normals: counts.shared(&s.rerun.noise, Some(&s.rerun.turnout)),

@@ -355,11 +355,10 @@ fn draw_intention<const P: usize>(
         batch,
         &mut sc.eta[..np * nd],
     );
-    let region = &p.columns.region[..nd];
     let sd = s.turnout.district_sd;
-    for d in 0..nd {
+    for (d, dc) in p.district.iter().enumerate() {
         let noise = sd * batch[p.slots.turnout[d] as usize];
-        sc.t_noise[d] = t_nat + sc.t_reg[region[d]] + noise;
+        sc.t_noise[d] = t_nat + sc.t_reg[dc.region] + noise;
     }
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the

@@ -30,8 +30,6 @@ pub struct DistrictColumns {
     pub turnout_centre: Vec<f64>,
     /// `logit(turnout_centre)`, computed once.
     pub turnout_logit: Vec<f64>,
-    /// Region index.
-    pub region: Vec<usize>,
     /// `[party * D + district]` ln of table shares (`-inf` where not standing).
     pub log_share: Vec<f64>,
 }
@@ -237,7 +235,6 @@ impl Prepared {
             table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
             turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
             turnout_centre: centre,
-            region: s.districts.iter().map(|d| d.region).collect(),
             log_share: (0..p_count)
                 .flat_map(|q| (0..s.districts.len()).map(move |d| (q, d)))
                 .map(|(q, d)| log_share[d * p_count + q])

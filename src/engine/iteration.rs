@@ -93,7 +93,8 @@ pub struct Scratch {
     /// First-round fraud class per district, and the uniforms it comes from.
     class: Vec<FraudClass>,
     class_uniforms: Vec<f64>,
-    /// Districts with fraud draws to make (intensities, recount, annulment), in order.
+    /// A list of districts, in order: those with fraud draws to make (intensities,
+    /// recount, annulment), then, once the first round is done, those annulled.
     busy: Vec<u32>,
     /// Recounted this iteration.
     recounted: Vec<bool>,
@@ -322,10 +323,11 @@ fn simulate_for<const P: usize>(
         Baseline::Official => draw_official::<P>(s, p, &mut z, rng, sc, h),
     }
     z.finish();
-    if first_round::finish::<P>(s, p, sc) {
+    let any_annulled = first_round::finish::<P>(s, p, sc);
+    // Districts not annulled keep their winner.
+    sc.rerun_winner.copy_from_slice(&sc.winner);
+    if any_annulled {
         run_reruns::<P>(s, p, rng, &mut batch, sc, h);
-    } else {
-        sc.rerun_winner.copy_from_slice(&sc.winner);
     }
     sc.normals = batch;
     record(p, sc, h);
@@ -557,8 +559,9 @@ fn first_round_eta(p: &Prepared, sc: &mut Scratch, np: usize, d: usize) {
     }
 }
 
-/// Hold a new election in every annulled district (MODEL.md "Rerun"). Its noise comes in
-/// one batch (`batch` is room for it), its fraud from the stream.
+/// Hold a new election in every annulled district (MODEL.md "Rerun"), over the no-rerun
+/// winners already in `sc.rerun_winner`. Its noise comes in one batch (`batch` is room for
+/// it), its fraud from the stream.
 #[inline(never)]
 fn run_reruns<const P: usize>(
     s: &Scenario,
@@ -570,9 +573,7 @@ fn run_reruns<const P: usize>(
 ) {
     let np = party_count::<P>(p);
     let rr = &s.rerun;
-    // Districts not annulled keep their winner; the annulled ones, listed without a branch
-    // per district, hold a new election.
-    sc.rerun_winner.copy_from_slice(&sc.winner);
+    // The annulled districts, listed without a branch per district, hold a new election.
     let mut annulled = 0;
     let mut wanted = p.rerun_shared_normals;
     for d in 0..p.districts {

@@ -119,6 +119,13 @@ impl Stream {
         (layer, u, u * ZIG_NORM_X[layer])
     }
 
+    /// Whether an attempt `x` in `layer` lies inside the layer's rectangle: then it is the
+    /// value (98.8% of attempts).
+    #[inline(always)]
+    fn in_rectangle(layer: usize, x: f64) -> bool {
+        x.abs() < ZIG_NORM_X[layer + 1]
+    }
+
     /// The ziggurat beyond its rectangles: wedge tests, the tail, and redraws.
     #[cold]
     #[inline(never)]
@@ -133,7 +140,7 @@ impl Stream {
                 return x;
             }
             (layer, u, x) = Self::ziggurat_point(self.word64());
-            if x.abs() < ZIG_NORM_X[layer + 1] {
+            if Self::in_rectangle(layer, x) {
                 return x;
             }
         }
@@ -178,7 +185,7 @@ impl Stream {
                 *w = u64::from_le(v.to_bits());
                 let (layer, _, x) = Self::ziggurat_point(*w);
                 *v = x;
-                outside |= u32::from(x.abs() >= ZIG_NORM_X[layer + 1]) << j;
+                outside |= u32::from(!Self::in_rectangle(layer, x)) << j;
             }
             if outside != 0 {
                 self.finish_outside(outside, words, chunk);
@@ -235,7 +242,7 @@ impl Draws for Stream {
     #[inline(always)]
     fn standard_normal(&mut self) -> f64 {
         let (layer, u, x) = Self::ziggurat_point(self.word64());
-        if x.abs() < ZIG_NORM_X[layer + 1] {
+        if Self::in_rectangle(layer, x) {
             return x;
         }
         self.normal_slow(layer, u, x)
@@ -395,7 +402,7 @@ mod tests {
             let words: Vec<u64> = (0..len).map(|_| plain.word64()).collect();
             for (k, &w) in words.iter().enumerate() {
                 let (layer, u, x) = Stream::ziggurat_point(w);
-                let want = if x.abs() < ZIG_NORM_X[layer + 1] {
+                let want = if Stream::in_rectangle(layer, x) {
                     x
                 } else {
                     plain.normal_slow(layer, u, x)

@@ -114,12 +114,12 @@ impl NoiseSlots {
         let mut next = shared as u32;
         for (d, district) in s.districts.iter().enumerate() {
             for q in 0..np {
-                if district.stands(q) && s.noise.district[q] > 0.0 {
+                if NormalCounts::draws(district.shares[q], s.noise.district[q]) {
                     vote[q * nd + d] = next;
                     next += 1;
                 }
             }
-            if s.turnout.district_sd > 0.0 {
+            if NormalCounts::flag(s.turnout.district_sd) == 1 {
                 turnout[d] = next;
                 next += 1;
             }
@@ -149,6 +149,12 @@ impl NormalCounts<'_> {
         usize::from(sd > 0.0)
     }
 
+    /// Whether a party with table share `share` takes a district-noise draw of sd `sd`:
+    /// it stands there and the sd is above 0.
+    fn draws(share: f64, sd: f64) -> bool {
+        share > 0.0 && sd > 0.0
+    }
+
     /// National and regional vote noise, plus turnout noise if `turnout` is given.
     fn shared(&self, noise: &Noise, turnout: Option<&TurnoutModel>) -> usize {
         let regions = self.s.regions.len();
@@ -165,7 +171,7 @@ impl NormalCounts<'_> {
             .shares
             .iter()
             .zip(&noise.district)
-            .filter(|&(&share, &sd)| share > 0.0 && sd > 0.0)
+            .filter(|&(&share, &sd)| Self::draws(share, sd))
             .count();
         standing_noisy + turnout.map_or(0, |t| Self::flag(t.district_sd))
     }

@@ -9,7 +9,7 @@
 //! multiplications, divisions and comparisons only, with no fused multiply-add.
 
 use super::histograms::{fingerprint_bin, FINGERPRINT_BINS};
-use super::iteration::{Scratch, VACANT};
+use super::iteration::{Scratch, FINGERPRINT_DISCARD, VACANT};
 use super::prepared::Prepared;
 use crate::model::exp::exp;
 use crate::model::{fraud, rerun, tally, turnout};
@@ -216,13 +216,25 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
             }
         }
         let ours = &official[b * nd..][..nd];
-        for d in 0..nd {
-            // Only districts where the beneficiary stands.
-            if p.share[d * np + b] > 0.0 && cast[d] > 0.0 {
-                let bin = fingerprint_bin(t_off[d]) * FINGERPRINT_BINS
-                    + fingerprint_bin(ours[d] / cast[d]);
-                sc.fingerprint[bin] += 1;
-            }
+        // Bins first, in vector registers; a district left out goes to the discard slot.
+        let bins = &mut sc.bins[..nd];
+        let stands = &p.columns.beneficiary_stands[..nd];
+        for ((((bin, &stands), &t), &v), &c) in bins
+            .iter_mut()
+            .zip(stands)
+            .zip(t_off)
+            .zip(ours)
+            .zip(cast.iter())
+        {
+            let at = fingerprint_bin(t) * FINGERPRINT_BINS as u32 + fingerprint_bin(v / c);
+            *bin = if stands && c > 0.0 {
+                at
+            } else {
+                FINGERPRINT_DISCARD
+            };
+        }
+        for &bin in bins.iter() {
+            sc.fingerprint[bin as usize] += 1;
         }
     }
 
@@ -230,22 +242,24 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
     let by_rule = rules.turnout_above.is_some()
         || rules.winner_share_above.is_some()
         || rules.margin_below.is_some();
-    let mut any = false;
-    for d in 0..nd {
-        let invalid = s.min_turnout.is_some_and(|m| t_off[d] < m);
-        let annulled = sc.annul_drawn[d]
-            || invalid
-            || (by_rule && {
+    // Annulled whatever the count, or invalid: a pass without branches.
+    let min_turnout = s.min_turnout.unwrap_or(f64::NEG_INFINITY);
+    let annulled = &mut sc.annulled[..nd];
+    for ((a, &drawn), &t) in annulled.iter_mut().zip(&sc.annul_drawn[..nd]).zip(t_off) {
+        *a = drawn | (t < min_turnout);
+    }
+    if by_rule {
+        for (d, a) in annulled.iter_mut().enumerate() {
+            if !*a {
                 let counts = &mut sc.d_off[..np];
                 for (q, c) in counts.iter_mut().enumerate() {
                     *c = official[q * nd + d];
                 }
-                rerun::rules_annul(rules, t_off[d], counts)
-            });
-        sc.annulled[d] = annulled;
-        any |= annulled;
+                *a = rerun::rules_annul(rules, t_off[d], counts);
+            }
+        }
     }
-    any
+    annulled.iter().fold(false, |any, &a| any | a)
 }
 
 /// The plurality leader of each district (`VACANT` if nobody has a vote); exact ties go to

@@ -195,9 +195,49 @@ impl Histograms {
     }
 }
 
-/// Bin of a fraction in [0, 1] on a 100-bin axis (1.0 goes in the last bin).
-#[inline]
-pub fn fingerprint_bin(v: f64) -> usize {
-    // Through i32, which x86-64 converts in one instruction (usize takes several).
-    ((v * FINGERPRINT_BINS as f64) as i32).clamp(0, FINGERPRINT_BINS as i32 - 1) as usize
+/// Bin of a fraction in [0, 1] on a 100-bin axis (1.0 goes in the last bin; below 0 and
+/// NaN in the first).
+#[inline(always)]
+pub fn fingerprint_bin(v: f64) -> u32 {
+    // Clamped as a float, then truncated without Rust's saturating conversion: that
+    // vectorises (the saturating one does not), and the value is already in range.
+    let x = (v * FINGERPRINT_BINS as f64)
+        .max(0.0)
+        .min((FINGERPRINT_BINS - 1) as f64);
+    // SAFETY: `max` turns NaN into 0, so `x` is finite and in [0, 99], within i32.
+    unsafe { x.to_int_unchecked::<i32>() as u32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fingerprint_bin, FINGERPRINT_BINS};
+
+    /// The float clamp gives the bins of the plain definition `clamp(trunc(100 v), 0, 99)`,
+    /// at the edges and for what a district with no votes gives (NaN, infinities).
+    #[test]
+    fn bins_match_the_plain_definition() {
+        let plain = |v: f64| ((v * 100.0) as i32).clamp(0, FINGERPRINT_BINS as i32 - 1) as u32;
+        let edges = [
+            0.0,
+            -0.0,
+            -0.004,
+            -1.0,
+            0.0099999,
+            0.01,
+            0.5,
+            0.99,
+            0.999_999,
+            1.0,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let grid = (0..=200_000).map(|i| -0.5 + f64::from(i) / 100_000.0);
+        for v in edges.into_iter().chain(grid) {
+            assert_eq!(fingerprint_bin(v), plain(v), "v = {v}");
+        }
+        assert_eq!(fingerprint_bin(1.0), 99);
+        assert_eq!(fingerprint_bin(f64::NAN), 0);
+    }
 }

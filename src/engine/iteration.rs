@@ -38,6 +38,10 @@ use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 /// Marks a vacant seat in winner arrays.
 pub const VACANT: u16 = u16::MAX;
 
+/// The slot after the fingerprint's bins, where districts left out of it are counted
+/// (so the count needs no branch) and never read.
+pub(super) const FINGERPRINT_DISCARD: u32 = (FINGERPRINT_BINS * FINGERPRINT_BINS) as u32;
+
 /// Per-thread buffers, allocated once, so the hot loop never allocates. Quantities of the
 /// first round are columns: `[party * D + district]`, or `[district]`.
 #[derive(Debug, Clone)]
@@ -86,8 +90,11 @@ pub struct Scratch {
     bloc_seats: Vec<u32>,
     stolen: Vec<u32>,
     /// Fingerprint counts since the last [`Scratch::flush`]: u32 halves the cache footprint
-    /// of the hottest histogram, and a block cannot overflow it.
+    /// of the hottest histogram, and a block cannot overflow it. One slot more:
+    /// [`FINGERPRINT_DISCARD`].
     pub(super) fingerprint: Vec<u32>,
+    /// Each district's fingerprint bin this iteration.
+    pub(super) bins: Vec<u32>,
     /// Room for a batch of standard normals: the first round's, or a rerun's.
     normals: Vec<f64>,
     /// First-round fraud class per district, and the uniforms it comes from.
@@ -136,7 +143,8 @@ impl Scratch {
             vacant: [0; 2],
             bloc_seats: vec![0; 2 * p.blocs],
             stolen: vec![0; np],
-            fingerprint: vec![0; FINGERPRINT_BINS * FINGERPRINT_BINS],
+            fingerprint: vec![0; FINGERPRINT_BINS * FINGERPRINT_BINS + 1],
+            bins: vec![0; nd],
             class: vec![FraudClass::Clean; nd],
             class_uniforms: vec![0.0; p.fraud_possible.len()],
             busy: vec![0; nd],
@@ -153,10 +161,12 @@ impl Scratch {
 
     /// Move the counts kept in the scratch into `h`; call after every block of iterations.
     pub fn flush(&mut self, h: &mut Histograms) {
+        // `zip` stops before the discard slot, which is only reset.
         for (total, c) in h.fingerprint.iter_mut().zip(self.fingerprint.iter_mut()) {
             *total += u64::from(*c);
             *c = 0;
         }
+        self.fingerprint[FINGERPRINT_DISCARD as usize] = 0;
     }
 }
 

@@ -32,6 +32,9 @@ pub struct DistrictColumns {
     pub turnout_logit: Vec<f64>,
     /// `[party * D + district]` ln of table shares (`-inf` where not standing).
     pub log_share: Vec<f64>,
+    /// The fraud beneficiary stands in the district (always false without one): only
+    /// those districts enter the fingerprint.
+    pub beneficiary_stands: Vec<bool>,
 }
 
 /// Where the intention baseline's district noise sits in the first round's batch of
@@ -244,6 +247,13 @@ impl Prepared {
             log_share: (0..p_count)
                 .flat_map(|q| (0..s.districts.len()).map(move |d| (q, d)))
                 .map(|(q, d)| log_share[d * p_count + q])
+                .collect(),
+            beneficiary_stands: (0..s.districts.len())
+                .map(|d| {
+                    s.fraud
+                        .beneficiary
+                        .is_some_and(|b| share[d * p_count + b] > 0.0)
+                })
                 .collect(),
         };
         let counts = NormalCounts { s };

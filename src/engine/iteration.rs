@@ -30,7 +30,7 @@
 use super::eta;
 use super::first_round::{self, party_count};
 use super::histograms::{Histograms, FINGERPRINT_BINS};
-use super::prepared::Prepared;
+use super::prepared::{centre_and_logit, Prepared};
 use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
 use crate::random::{Draws, Stream};
 use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
@@ -629,15 +629,18 @@ fn run_reruns<const P: usize>(
         );
         // `off` holds the rerun's eta until the rerun's official count needs it.
         votes::softmax_into(off, share);
-        let t_start = match p.baseline {
-            Baseline::Intention => p.columns.table_turnout[d],
-            Baseline::Official => sc.t_true[d],
+        let (t_start, (centre, logit)) = match p.baseline {
+            Baseline::Intention => (
+                p.columns.table_turnout[d],
+                p.district[d].rerun_turnout_centre,
+            ),
+            Baseline::Official => (
+                sc.t_true[d],
+                centre_and_logit(sc.t_true[d], rr.turnout.shift_pp),
+            ),
         };
-        let centre = turnout::shifted(t_start, rr.turnout.shift_pp);
-        let t_r = turnout::turnout(
-            centre,
-            t_nat + sc.t_reg[r] + z.scaled(rr.turnout.district_sd),
-        );
+        let noise = t_nat + sc.t_reg[r] + z.scaled(rr.turnout.district_sd);
+        let t_r = turnout::turnout_from_logit(centre, logit, noise);
         let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
         turnout::votes_into(n, t_start, t_r, share, marginal, v);
         rerun::apply_boycott(v, &rr.boycott[..np]);
@@ -662,29 +665,43 @@ fn run_reruns<const P: usize>(
     z.finish();
 }
 
+/// How many of `winners` are `who`.
+#[inline(always)]
+fn count_equal(winners: &[u16], who: u16) -> u32 {
+    winners.iter().map(|&w| u32::from(w == who)).sum()
+}
+
 /// Add the iteration's seats to the histograms.
 #[inline(never)]
 fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
     let (np, nd) = (p.parties, p.districts);
-    sc.seats.iter_mut().for_each(|x| *x = 0);
-    sc.bloc_seats.iter_mut().for_each(|x| *x = 0);
-    sc.stolen.iter_mut().for_each(|x| *x = 0);
-    sc.vacant = [0, 0];
-    for d in 0..nd {
-        for (o, w) in [(0usize, sc.winner[d]), (1, sc.rerun_winner[d])] {
-            if w == VACANT {
-                sc.vacant[o] += 1;
-            } else {
-                let w = w as usize;
-                sc.seats[o * np + w] += 1;
-                h.district_wins[(o * nd + d) * np + w] += 1;
+    for (o, winners) in [&sc.winner[..nd], &sc.rerun_winner[..nd]]
+        .into_iter()
+        .enumerate()
+    {
+        for (d, &w) in winners.iter().enumerate() {
+            if w != VACANT {
+                h.district_wins[(o * nd + d) * np + usize::from(w)] += 1;
             }
         }
-        // Counted without a branch: which districts fraud flips follows no pattern.
-        let w = sc.winner[d];
-        let stolen = w != VACANT && w != sc.clean_winner[d];
-        sc.stolen[if stolen { usize::from(w) } else { 0 }] += u32::from(stolen);
+        // Counted party by party in vector passes, not by adding 1 to a party's count per
+        // district: those additions form one chain through memory when a party wins most
+        // districts.
+        for (q, seats) in sc.seats[o * np..(o + 1) * np].iter_mut().enumerate() {
+            *seats = count_equal(winners, q as u16);
+        }
+        sc.vacant[o] = count_equal(winners, VACANT);
     }
+    // Seats whose official winner is not the clean count's (never a vacant one).
+    for (q, stolen) in sc.stolen.iter_mut().enumerate() {
+        let q = q as u16;
+        *stolen = sc.winner[..nd]
+            .iter()
+            .zip(&sc.clean_winner[..nd])
+            .map(|(&w, &c)| u32::from((w == q) & (c != q)))
+            .sum();
+    }
+    sc.bloc_seats.iter_mut().for_each(|x| *x = 0);
     let n1 = nd + 1;
     let w = 2 * nd + 1;
     for o in 0..2 {

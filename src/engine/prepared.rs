@@ -16,6 +16,10 @@ pub struct DistrictConsts {
     pub fraud_probs: (f64, f64),
     /// (f_i, f_e) for reruns.
     pub rerun_fraud_probs: (f64, f64),
+    /// The rerun's turnout centre `clamp(T0 + shift)` and its logit, computed once: with an
+    /// intention baseline they depend only on the table (the official baseline starts from
+    /// the recovered turnout, drawn each iteration, and ignores these).
+    pub rerun_turnout_centre: (f64, f64),
 }
 
 /// What the first round's arithmetic reads, one column per quantity indexed by district,
@@ -137,6 +141,12 @@ impl NoiseSlots {
     }
 }
 
+/// A turnout centre shifted from `t0`, and its logit.
+pub(super) fn centre_and_logit(t0: f64, shift_pp: f64) -> (f64, f64) {
+    let centre = turnout::shifted(t0, shift_pp);
+    (centre, turnout::logit(centre))
+}
+
 /// How many standard normals a set of noise sds draws: one per sd above 0, per party
 /// standing where the noise is per district. An sd of 0 draws nothing.
 struct NormalCounts<'a> {
@@ -232,6 +242,7 @@ impl Prepared {
                 region: d.region,
                 fraud_probs: fraud_probs[k],
                 rerun_fraud_probs: rerun_fraud_probs[k],
+                rerun_turnout_centre: centre_and_logit(d.turnout, s.rerun.turnout.shift_pp),
             })
             .collect();
         let centre: Vec<f64> = s

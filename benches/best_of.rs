@@ -4,7 +4,8 @@
 //! `cargo bench --bench best_of` prints microseconds per iteration for
 //! - `floor`: 930 standard normals and 170 uniforms from a fresh `rand_chacha::ChaCha8Rng`
 //!   stream per iteration through `rand_distr`, as issue 5 defines it;
-//! - `engine`: full iterations of `benches/data/perf-125x5.toml`, both outcomes;
+//! - `engine`: full iterations of `benches/data/perf-125x5.toml`, both outcomes (arguments
+//!   `key=value` override it, as `--set` does, to see what a part of the model costs);
 //!
 //! and their ratio. On a shared machine whose speed drifts by tens of percent from minute
 //! to minute, the best of many short runs is far steadier than one long run; to compare two
@@ -50,7 +51,13 @@ fn main() {
         acc
     });
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml");
-    let s = Scenario::load(&path, &[]).expect("benchmark scenario loads");
+    // Arguments of the form `key=value` override the scenario, as `--set` does, to see what
+    // a part of the model costs (`cargo bench --bench best_of -- fraud.extreme=0`).
+    let overrides: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.contains('='))
+        .collect();
+    let s = Scenario::load(&path, &overrides).expect("benchmark scenario loads");
     let engine = best_of(8192, |from| {
         let spec = RunSpec {
             seed: 1,

@@ -262,19 +262,20 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
     annulled.iter().fold(false, |any, &a| any | a)
 }
 
-/// The plurality leader of each district (`VACANT` if nobody has a vote); exact ties go to
-/// the party listed first, as in [`tally::plurality_winner`]. `district` is room for one
-/// district's counts.
+/// The plurality leader of each of `leader.len()` districts, whose counts are columns
+/// `stride` apart in `counts` (`VACANT` if nobody has a vote); exact ties go to the party
+/// listed first, as in [`tally::plurality_winner`]. `district` is room for one district's
+/// counts.
 #[inline(always)]
-fn leaders(counts: &[f64], nd: usize, leader: &mut [u16], district: &mut [f64]) {
+pub(super) fn leaders(counts: &[f64], stride: usize, leader: &mut [u16], district: &mut [f64]) {
     // Blocks of districts held in registers: updating `leader` in memory under a mask
     // compiles to masked stores, which are slow on some CPUs.
     const LANES: usize = 8;
-    let blocks = nd / LANES;
+    let blocks = leader.len() / LANES;
     for (k, out) in leader[..blocks * LANES].chunks_exact_mut(LANES).enumerate() {
         let mut most = [0.0; LANES];
         let mut lead = [u32::from(VACANT); LANES];
-        for (q, col) in counts.chunks_exact(nd).enumerate() {
+        for (q, col) in counts.chunks_exact(stride).enumerate() {
             let block = &col[k * LANES..(k + 1) * LANES];
             for ((m, l), &v) in most.iter_mut().zip(lead.iter_mut()).zip(block) {
                 let ahead = v > *m;
@@ -287,7 +288,7 @@ fn leaders(counts: &[f64], nd: usize, leader: &mut [u16], district: &mut [f64]) 
         }
     }
     for (d, out) in leader.iter_mut().enumerate().skip(blocks * LANES) {
-        for (c, col) in district.iter_mut().zip(counts.chunks_exact(nd)) {
+        for (c, col) in district.iter_mut().zip(counts.chunks_exact(stride)) {
             *c = col[d];
         }
         *out = tally::plurality_winner(district).map_or(VACANT, |w| w as u16);

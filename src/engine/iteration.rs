@@ -31,7 +31,8 @@ use super::eta;
 use super::first_round::{self, party_count};
 use super::histograms::{Histograms, FINGERPRINT_BINS};
 use super::prepared::{centre_and_logit, Prepared};
-use crate::model::{fraud, inversion, recount, rerun, tally, turnout, votes};
+use super::rerun_round::{self, RerunColumns};
+use crate::model::{fraud, inversion, recount};
 use crate::random::{Draws, Stream};
 use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
 
@@ -107,6 +108,8 @@ pub struct Scratch {
     recounted: Vec<bool>,
     /// The first attempts of the first round's fraud intensities, in one batch.
     intensity_normals: Vec<f64>,
+    /// The reruns' columns.
+    rerun: RerunColumns,
 }
 
 impl Scratch {
@@ -150,6 +153,7 @@ impl Scratch {
             busy: vec![0; nd],
             recounted: vec![false; nd],
             intensity_normals: vec![0.0; 2 * nd],
+            rerun: RerunColumns::new(p),
             normals: vec![
                 0.0;
                 1 + p.first_round_normals.max(
@@ -541,22 +545,23 @@ fn draw_recount_and_annulment(
     recounted
 }
 
-/// District `d`'s first-round eta in `sc.d_eta`. With an official baseline this is where
-/// the recovered log shares are added to the noise drawn in the first round.
-fn first_round_eta(p: &Prepared, sc: &mut Scratch, np: usize, d: usize) {
+/// District `d`'s first-round eta in `out`, from the scratch's `eta` and `votes`. With an
+/// official baseline this is where the recovered log shares are added to the noise drawn
+/// in the first round.
+fn first_round_eta(p: &Prepared, eta: &[f64], votes: &[f64], out: &mut [f64], np: usize, d: usize) {
     let nd = p.districts;
     match p.baseline {
         Baseline::Intention => {
-            for (q, e) in sc.d_eta[..np].iter_mut().enumerate() {
-                *e = sc.eta[q * nd + d];
+            for (q, e) in out[..np].iter_mut().enumerate() {
+                *e = eta[q * nd + d];
             }
         }
         Baseline::Official => {
-            let truth = |q: usize| sc.votes[q * nd + d];
+            let truth = |q: usize| votes[q * nd + d];
             let cast: f64 = (0..np).map(truth).sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
-            for (q, e) in sc.d_eta[..np].iter_mut().enumerate() {
-                let noise = sc.eta[q * nd + d];
+            for (q, e) in out[..np].iter_mut().enumerate() {
+                let noise = eta[q * nd + d];
                 *e = if noise == f64::NEG_INFINITY {
                     noise
                 } else if cast <= 0.0 {
@@ -581,7 +586,7 @@ fn run_reruns<const P: usize>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let np = party_count::<P>(p);
+    let (np, nd) = (party_count::<P>(p), p.districts);
     let rr = &s.rerun;
     // The annulled districts, listed without a branch per district, hold a new election.
     let mut annulled = 0;
@@ -606,29 +611,23 @@ fn run_reruns<const P: usize>(
     for t in sc.t_reg.iter_mut() {
         *t = z.scaled(rr.turnout.regional_sd);
     }
-    let b = rr.fraud.beneficiary;
+    // Per annulled district in order: its eta and turnout noise, from the batch.
+    let c = &mut sc.rerun;
     for k in 0..annulled {
         let d = sc.busy[k] as usize;
         h.annulled[d] += 1;
-        first_round_eta(p, sc, np, d);
+        first_round_eta(p, &sc.eta, &sc.votes, &mut sc.d_eta, np, d);
         let r = p.district[d].region;
-        let n = p.columns.electorate[d];
-        let (share, v, off) = (
-            &mut sc.d_share[..np],
-            &mut sc.d_votes[..np],
-            &mut sc.d_off[..np],
-        );
         // Start from the first round's true intention, plus fresh rerun noise.
+        let eta = &mut c.votes;
         perturb(
             &mut z,
             &p.log_share[d * np..(d + 1) * np],
             &sc.d_eta[..np],
             &sc.reg[r * np..(r + 1) * np],
             &rr.noise.district[..np],
-            |q, e| off[q] = e,
+            |q, e| eta[q * nd + k] = e,
         );
-        // `off` holds the rerun's eta until the rerun's official count needs it.
-        votes::softmax_into(off, share);
         let (t_start, (centre, logit)) = match p.baseline {
             Baseline::Intention => (
                 p.columns.table_turnout[d],
@@ -639,30 +638,28 @@ fn run_reruns<const P: usize>(
                 centre_and_logit(sc.t_true[d], rr.turnout.shift_pp),
             ),
         };
-        let noise = t_nat + sc.t_reg[r] + z.scaled(rr.turnout.district_sd);
-        let t_r = turnout::turnout_from_logit(centre, logit, noise);
-        let marginal = p.rerun_marginal.as_ref().and_then(|m| m[d].as_deref());
-        turnout::votes_into(n, t_start, t_r, share, marginal, v);
-        rerun::apply_boycott(v, &rr.boycott[..np]);
-        let cast: f64 = v.iter().sum();
-        let t_eff = (cast / n).min(1.0);
-        let abstain = (n - cast).max(0.0);
-        let (fi, fe) = p.district[d].rerun_fraud_probs;
-        let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
-        let (t_off, official): (f64, &[f64]) = match (class, b) {
-            (FraudClass::Clean, _) | (_, None) => (t_eff, v),
-            (_, Some(b)) => {
-                fraud::official_into(v, abstain, b, x, y, off);
-                (fraud::official_turnout(t_eff, x), off)
-            }
-        };
-        let valid = s.min_turnout.is_none_or(|m| t_off >= m);
-        sc.rerun_winner[d] = match (valid, tally::plurality_winner(official)) {
-            (true, Some(w)) => w as u16,
-            _ => VACANT,
-        };
+        c.electorate[k] = p.columns.electorate[d];
+        c.t_start[k] = t_start;
+        c.centre[k] = centre;
+        c.logit[k] = logit;
+        c.noise[k] = t_nat + sc.t_reg[r] + z.scaled(rr.turnout.district_sd);
     }
     z.finish();
+    let annulled = &sc.busy[..annulled];
+    rerun_round::votes::<P>(s, p, c, annulled);
+    // Their fraud, from the stream, in order.
+    let applies = rr.fraud.beneficiary.is_some();
+    for (k, &d) in annulled.iter().enumerate() {
+        let (fi, fe) = p.district[d as usize].rerun_fraud_probs;
+        let (class, x, y) = fraud::draw(rng, &rr.fraud, fi, fe);
+        let fraud = applies && class != FraudClass::Clean;
+        c.stuffing[k] = if fraud { x } else { 0.0 };
+        c.stealing[k] = if fraud { y } else { 0.0 };
+    }
+    rerun_round::winners::<P>(s, p, c, annulled.len());
+    for (&d, &w) in annulled.iter().zip(&c.winner) {
+        sc.rerun_winner[d as usize] = w;
+    }
 }
 
 /// How many of `winners` are `who`.

@@ -10,6 +10,7 @@ mod grid;
 pub mod histograms;
 pub mod iteration;
 pub mod prepared;
+mod rerun_round;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -345,11 +345,7 @@ mod tests {
                     turnout::votes_into(n, t0, t, &share, marginal, &mut v);
                     rerun::apply_boycott(&mut v, &s.rerun.boycott);
                     for (q, v) in v.iter().enumerate() {
-                        assert_eq!(
-                            c.votes[q * nd + k].to_bits(),
-                            v.to_bits(),
-                            "votes {k} {q}"
-                        );
+                        assert_eq!(c.votes[q * nd + k].to_bits(), v.to_bits(), "votes {k} {q}");
                     }
                     let cast: f64 = v.iter().sum();
                     let t_eff = (cast / n).min(1.0);

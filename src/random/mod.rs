@@ -218,7 +218,9 @@ impl Stream {
     /// The top 53 bits times 2^-53, as rand's StandardUniform forms an f64.
     #[inline(always)]
     fn uniform_from(word: u64) -> f64 {
-        (word >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
+        // Through i64 (the value is below 2^53, so exact either way): x86-64 converts a
+        // signed integer in one instruction, an unsigned one in several.
+        ((word >> 11) as i64) as f64 * (1.0 / (1_u64 << 53) as f64)
     }
 
     /// The next `out.len()` 64-bit words of the stream, as `word64` would read them, stored

@@ -378,25 +378,23 @@ fn draw_intention<const P: usize>(
     }
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the
-    // district's class. Then the districts with draws left, without a branch per district.
-    let settled_for = |probs: &ByClass, class| settled(probs.get(class));
-    // (`Prepared::clean_settled` says whether a clean district has any draw to make.)
-    for d in 0..nd {
-        let class = sc.class[d];
-        sc.recounted[d] =
-            s.recount_districts[d] || settled_for(&s.recount_detect, class).unwrap_or(false);
-        sc.annul_drawn[d] =
-            s.rerun.forced[d] || settled_for(&s.rerun.annul, class).unwrap_or(false);
-    }
+    // district's class (`Prepared::settled`). Then the districts with draws left, listed
+    // without a branch per district, and how many first attempts of intensities they take.
+    let (recount_settled, annul_settled) = (p.recount_settled, p.annul_settled);
     let mut busy = 0;
+    let mut wanted = 0;
     for d in 0..nd {
+        let class = sc.class[d] as usize;
+        sc.recounted[d] = s.recount_districts[d] | recount_settled[class];
+        sc.annul_drawn[d] = s.rerun.forced[d] | annul_settled[class];
         sc.busy[busy] = d as u32;
-        busy += usize::from(sc.class[d] != FraudClass::Clean || !p.clean_settled);
+        busy += usize::from(class != FraudClass::Clean as usize || !p.clean_settled);
+        wanted += p.first_attempts[class];
     }
     sc.stuffing[..nd].fill(0.0);
     sc.stealing[..nd].fill(0.0);
+    rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
     let firsts = p.first_attempts;
-    draw_first_attempts(p, rng, sc);
     let applies = s.fraud.beneficiary.is_some();
     let mut next = 0;
     for k in 0..busy {
@@ -412,7 +410,7 @@ fn draw_intention<const P: usize>(
             sc.stealing[d] = if recounted { 0.0 } else { y };
         }
     }
-    count_recounts(sc, h, nd);
+    count_recounts(p, sc, h, nd);
 }
 
 /// The first attempt of every first-round fraud intensity, in one batch of normals, in
@@ -436,7 +434,11 @@ fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
     }
 }
 
-fn count_recounts(sc: &Scratch, h: &mut Histograms, nd: usize) {
+/// Add this iteration's recounts to `h` (nothing to add when no district can be).
+fn count_recounts(p: &Prepared, sc: &Scratch, h: &mut Histograms, nd: usize) {
+    if !p.recounts_possible {
+        return;
+    }
     for (count, &recounted) in h.recounted.iter_mut().zip(&sc.recounted[..nd]) {
         *count += u64::from(recounted);
     }
@@ -526,7 +528,7 @@ fn draw_official<const P: usize>(
             sc.official[q * nd + d] = v;
         }
     }
-    count_recounts(sc, h, nd);
+    count_recounts(p, sc, h, nd);
 }
 
 /// District `d`'s recount and by-class annulment draws; true if it is recounted.

@@ -104,6 +104,12 @@ pub struct Prepared {
     /// A clean district makes no recount or annulment draw (both probabilities for the
     /// clean class are 0 or 1), so the fraud pass can leave clean districts out.
     pub clean_settled: bool,
+    /// Some district may be recounted: else the per-district recount counts are skipped.
+    pub recounts_possible: bool,
+    /// By class: recounted without a draw (the probability is at least 1).
+    pub recount_settled: [bool; 3],
+    /// By class: annulled without a draw.
+    pub annul_settled: [bool; 3],
 }
 
 impl NoiseSlots {
@@ -140,6 +146,13 @@ impl NoiseSlots {
         }
     }
 }
+
+/// The fraud classes, in the order of their discriminants.
+const CLASSES: [FraudClass; 3] = [
+    FraudClass::Clean,
+    FraudClass::Incremental,
+    FraudClass::Extreme,
+];
 
 /// A turnout centre shifted from `t0`, and its logit.
 pub(super) fn centre_and_logit(t0: f64, shift_pp: f64) -> (f64, f64) {
@@ -286,13 +299,12 @@ impl Prepared {
             .all(|probs| settled(probs.get(FraudClass::Clean)).is_some());
         Self {
             fraud_possible,
-            first_attempts: [
-                FraudClass::Clean,
-                FraudClass::Incremental,
-                FraudClass::Extreme,
-            ]
-            .map(|class| fraud::first_attempts(&s.fraud, class)),
+            first_attempts: CLASSES.map(|class| fraud::first_attempts(&s.fraud, class)),
             clean_settled,
+            recounts_possible: s.recount_districts.iter().any(|&r| r)
+                || CLASSES.iter().any(|&c| s.recount_detect.get(c) > 0.0),
+            recount_settled: CLASSES.map(|c| settled(s.recount_detect.get(c)) == Some(true)),
+            annul_settled: CLASSES.map(|c| settled(s.rerun.annul.get(c)) == Some(true)),
             first_round_normals,
             slots,
             rerun_shared_normals: counts.shared(&s.rerun.noise, Some(&s.rerun.turnout)),

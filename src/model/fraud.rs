@@ -37,7 +37,7 @@ pub fn trunc_normal<R: Draws + ?Sized>(rng: &mut R, tn: TruncNormal) -> f64 {
 
 /// [`trunc_normal`] (with sd > 0) whose first attempt is the standard normal `z`, given;
 /// redraws come from `rng`.
-#[inline]
+#[inline(always)]
 pub fn trunc_normal_from<R: Draws + ?Sized>(mut z: f64, rng: &mut R, tn: TruncNormal) -> f64 {
     loop {
         let x = if tn.mean == 0.0 {

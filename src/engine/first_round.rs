@@ -164,26 +164,73 @@ fn official_votes<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) 
         official.copy_from_slice(votes);
         return;
     };
-    let others = &mut sc.total[..nd];
+    let abstain = &mut sc.max[..nd];
+    for ((a, &n), &t) in abstain
+        .iter_mut()
+        .zip(&p.columns.electorate[..nd])
+        .zip(t_true)
+    {
+        *a = n * (1.0 - t);
+    }
+    let fraud = Intensities { x, y, abstain };
+    official_columns(votes, official, nd, b, &fraud, &mut sc.total[..nd]);
+}
+
+/// Stuffing x, stealing y and non-voters A of each district of a set of columns.
+pub(super) struct Intensities<'a> {
+    /// Stuffing (0 where clean).
+    pub x: &'a [f64],
+    /// Stealing (0 where clean or recounted).
+    pub y: &'a [f64],
+    /// Non-voters `N (1 - T)`.
+    pub abstain: &'a [f64],
+}
+
+/// `fraud::official_into` on columns `stride` apart, for the districts of `fraud`:
+/// `V'[b] = V[b] + x A + y sum(V[p != b])`, `V'[p] = (1 - y) V[p]`, in the same order of
+/// operations. `others` is room for one column.
+#[inline(always)]
+pub(super) fn official_columns(
+    votes: &[f64],
+    official: &mut [f64],
+    stride: usize,
+    b: usize,
+    fraud: &Intensities,
+    others: &mut [f64],
+) {
+    let len = fraud.x.len();
+    let others = &mut others[..len];
     others.fill(0.0);
     for (q, (col, out)) in votes
-        .chunks_exact(nd)
-        .zip(official.chunks_exact_mut(nd))
+        .chunks_exact(stride)
+        .zip(official.chunks_exact_mut(stride))
         .enumerate()
     {
         if q == b {
             continue;
         }
-        for (((o, &v), &y), sum) in out.iter_mut().zip(col).zip(y).zip(others.iter_mut()) {
+        for (((o, &v), &y), sum) in out[..len]
+            .iter_mut()
+            .zip(&col[..len])
+            .zip(fraud.y)
+            .zip(others.iter_mut())
+        {
             *sum += v;
             *o = (1.0 - y) * v;
         }
     }
-    let (col, out) = (&votes[b * nd..][..nd], &mut official[b * nd..][..nd]);
-    let n = &p.columns.electorate[..nd];
-    for (d, (o, &v)) in out.iter_mut().zip(col).enumerate() {
-        let abstain = n[d] * (1.0 - t_true[d]);
-        *o = v + x[d] * abstain + y[d] * others[d];
+    let (col, out) = (
+        &votes[b * stride..][..len],
+        &mut official[b * stride..][..len],
+    );
+    for ((((o, &v), &x), &y), (&abstain, &others)) in out
+        .iter_mut()
+        .zip(col)
+        .zip(fraud.x)
+        .zip(fraud.y)
+        .zip(fraud.abstain.iter().zip(others.iter()))
+    {
+        *o = v + x * abstain + y * others;
     }
 }
 

@@ -9,7 +9,7 @@
 //! operations in the same order, so the results are the same bits; the pinned test in
 //! `iteration.rs` holds them to it.
 
-use super::first_round::{self, leaders, party_count};
+use super::first_round::{self, leaders, official_columns, party_count, Intensities};
 use super::iteration::VACANT;
 use super::prepared::Prepared;
 use crate::model::exp::exp;
@@ -229,37 +229,13 @@ fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColum
     let counts: &[f64] = match s.rerun.fraud.beneficiary {
         None => votes,
         Some(b) => {
-            // `fraud::official_into`; x = y = 0 in a clean rerun gives exactly `votes`.
-            let others = &mut c.total[..k];
-            others.fill(0.0);
-            for (q, (col, out)) in votes
-                .chunks_exact(nd)
-                .zip(official.chunks_exact_mut(nd))
-                .enumerate()
-            {
-                if q == b {
-                    continue;
-                }
-                for (((o, &v), &y), sum) in out[..k]
-                    .iter_mut()
-                    .zip(&col[..k])
-                    .zip(y)
-                    .zip(others.iter_mut())
-                {
-                    *sum += v;
-                    *o = (1.0 - y) * v;
-                }
-            }
-            let (col, out) = (&votes[b * nd..][..k], &mut official[b * nd..][..k]);
-            for ((((o, &v), &x), &y), (&abstain, &others)) in out
-                .iter_mut()
-                .zip(col)
-                .zip(x)
-                .zip(y)
-                .zip(c.abstain[..k].iter().zip(others.iter()))
-            {
-                *o = v + x * abstain + y * others;
-            }
+            // x = y = 0 in a clean rerun gives exactly `votes`.
+            let fraud = Intensities {
+                x,
+                y,
+                abstain: &c.abstain[..k],
+            };
+            official_columns(votes, official, nd, b, &fraud, &mut c.total[..k]);
             official
         }
     };

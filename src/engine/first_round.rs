@@ -70,13 +70,19 @@ fn finish_inline<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -
 fn true_turnout(p: &Prepared, sc: &mut Scratch) {
     let nd = p.districts;
     let c = &p.columns;
-    for (((t, &noise), &centre), &logit) in sc.t_true[..nd]
-        .iter_mut()
-        .zip(&sc.t_noise[..nd])
-        .zip(&c.turnout_centre[..nd])
-        .zip(&c.turnout_logit[..nd])
-    {
-        // `turnout::turnout_from_logit`, as a select so that the loop vectorises.
+    turnout_columns(
+        &mut sc.t_true[..nd],
+        &c.turnout_centre[..nd],
+        &c.turnout_logit[..nd],
+        &sc.t_noise[..nd],
+    );
+}
+
+/// `turnout::turnout_from_logit` on columns, as a select so that the loop vectorises:
+/// `logistic(logit + noise)`, or the centre itself where the noise is 0.
+#[inline(always)]
+pub(super) fn turnout_columns(out: &mut [f64], centre: &[f64], logit: &[f64], noise: &[f64]) {
+    for (((t, &centre), &logit), &noise) in out.iter_mut().zip(centre).zip(logit).zip(noise) {
         let logistic = turnout::logistic(logit + noise);
         *t = if noise == 0.0 { centre } else { logistic };
     }

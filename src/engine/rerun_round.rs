@@ -9,7 +9,9 @@
 //! operations in the same order, so the results are the same bits; the pinned test in
 //! `iteration.rs` holds them to it.
 
-use super::first_round::{self, leaders, official_columns, party_count, Intensities};
+use super::first_round::{
+    self, leaders, official_columns, party_count, turnout_columns, Intensities,
+};
 use super::iteration::VACANT;
 use super::prepared::Prepared;
 use crate::model::exp::exp;
@@ -152,16 +154,12 @@ fn votes_inline<const P: usize>(
             *v *= inv;
         }
     }
-    // `turnout::turnout_from_logit`, as a select.
-    for (((t, &centre), &logit), &noise) in c.turnout[..k]
-        .iter_mut()
-        .zip(&c.centre[..k])
-        .zip(&c.logit[..k])
-        .zip(&c.noise[..k])
-    {
-        let logistic = turnout::logistic(logit + noise);
-        *t = if noise == 0.0 { centre } else { logistic };
-    }
+    turnout_columns(
+        &mut c.turnout[..k],
+        &c.centre[..k],
+        &c.logit[..k],
+        &c.noise[..k],
+    );
     // `turnout::votes_into`.
     match &p.rerun_marginal {
         None => {

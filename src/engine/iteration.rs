@@ -428,8 +428,7 @@ fn draw_first_attempts(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
 fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
     sc.class.fill(FraudClass::Clean);
     rng.fill_uniforms(&mut sc.class_uniforms);
-    for (&d, &u) in p.fraud_possible.iter().zip(&sc.class_uniforms) {
-        let (fi, fe) = p.district[d].fraud_probs;
+    for (&(d, (fi, fe)), &u) in p.fraud_possible.iter().zip(&sc.class_uniforms) {
         sc.class[d] = fraud::class_from_uniform(u, fi, fe);
     }
 }

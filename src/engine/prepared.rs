@@ -12,8 +12,6 @@ use crate::scenario::{Baseline, FraudClass, FraudModel, Noise, Scenario, Turnout
 pub struct DistrictConsts {
     /// Region index.
     pub region: usize,
-    /// (f_i, f_e) for the first round (0 where the beneficiary does not stand).
-    pub fraud_probs: (f64, f64),
     /// (f_i, f_e) for reruns.
     pub rerun_fraud_probs: (f64, f64),
     /// The rerun's turnout centre `clamp(T0 + shift)` and its logit, computed once: with an
@@ -95,9 +93,9 @@ pub struct Prepared {
     pub rerun_district_normals: Vec<usize>,
     /// The batch layout of the first round's district noise (intention baseline).
     pub slots: NoiseSlots,
-    /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order: each
-    /// draws its class from one uniform of a batch.
-    pub fraud_possible: Vec<usize>,
+    /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order, with
+    /// their (f_i, f_e): each draws its class from one uniform of a batch.
+    pub fraud_possible: Vec<(usize, (f64, f64))>,
     /// By class: the normals a first-round intensity draw takes from its batch
     /// ([`fraud::first_attempts`]).
     pub first_attempts: [usize; 3],
@@ -253,7 +251,6 @@ impl Prepared {
             .enumerate()
             .map(|(k, d)| DistrictConsts {
                 region: d.region,
-                fraud_probs: fraud_probs[k],
                 rerun_fraud_probs: rerun_fraud_probs[k],
                 rerun_turnout_centre: centre_and_logit(d.turnout, s.rerun.turnout.shift_pp),
             })
@@ -293,6 +290,7 @@ impl Prepared {
             .collect();
         let fraud_possible = (0..s.districts.len())
             .filter(|&d| fraud_probs[d] != (0.0, 0.0))
+            .map(|d| (d, fraud_probs[d]))
             .collect();
         let clean_settled = [&s.recount_detect, &s.rerun.annul]
             .iter()

@@ -248,11 +248,7 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
     let official = &sc.official[..np * nd];
     let t_off = &sc.t_off[..nd];
     leaders(official, nd, &mut sc.winner[..nd], &mut sc.d_off[..np]);
-    if let Some(m) = s.min_turnout {
-        for (w, &t) in sc.winner[..nd].iter_mut().zip(t_off) {
-            *w = if t >= m { *w } else { VACANT };
-        }
-    }
+    vacate_below(s.min_turnout, &mut sc.winner[..nd], t_off);
     leaders(
         &sc.votes[..np * nd],
         nd,
@@ -313,6 +309,16 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
         }
     }
     annulled.iter().fold(false, |any, &a| any | a)
+}
+
+/// `validity.min_turnout`: a district whose official turnout is below it has no winner.
+#[inline(always)]
+pub(super) fn vacate_below(min_turnout: Option<f64>, winner: &mut [u16], turnout: &[f64]) {
+    if let Some(m) = min_turnout {
+        for (w, &t) in winner.iter_mut().zip(turnout) {
+            *w = if t >= m { *w } else { VACANT };
+        }
+    }
 }
 
 /// The plurality leader of each of `leader.len()` districts, whose counts are columns

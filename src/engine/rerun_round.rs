@@ -10,15 +10,15 @@
 //! `iteration.rs` holds them to it.
 
 use super::first_round::{
-    self, leaders, official_columns, party_count, turnout_columns, Intensities,
+    self, leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
 };
 use super::iteration::VACANT;
 use super::prepared::Prepared;
 use crate::model::exp::exp;
-use crate::model::turnout;
+use crate::model::{fraud, turnout};
 use crate::scenario::Scenario;
 
-/// The rerun's columns; the draw pass fills the inputs, [`finish`] the rest. Only the first
+/// The rerun's columns; the draw pass fills the inputs, [`votes`] and [`winners`] the rest. Only the first
 /// `k` entries of a column (the annulled districts) are meaningful.
 #[derive(Debug, Clone)]
 pub(super) struct RerunColumns {
@@ -76,8 +76,8 @@ impl RerunColumns {
 }
 
 /// Shares, turnout and true votes of the reruns of `annulled` (district indices, in
-/// order), whose eta and turnout inputs are in `c`; what the fraud draws need comes out in `c.abstain` and `c.turnout` (the effective
-/// turnout `min(cast / N, 1)`).
+/// order), whose eta and turnout inputs are in `c`; what the official count needs comes
+/// out in `c.abstain` and `c.turnout` (the effective turnout `min(cast / N, 1)`).
 pub(super) fn votes<const P: usize>(
     s: &Scenario,
     p: &Prepared,
@@ -220,9 +220,9 @@ fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColum
     let (np, nd) = (party_count::<P>(p), p.districts);
     let (votes, official) = (&c.votes[..np * nd], &mut c.official[..np * nd]);
     let (x, y) = (&c.stuffing[..k], &c.stealing[..k]);
-    // `fraud::official_turnout`, in place of the effective turnout.
+    // The official turnout, in place of the effective turnout.
     for (t, &x) in c.turnout[..k].iter_mut().zip(x) {
-        *t += x * (1.0 - *t);
+        *t = fraud::official_turnout(*t, x);
     }
     let counts: &[f64] = match s.rerun.fraud.beneficiary {
         None => votes,
@@ -238,11 +238,7 @@ fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColum
         }
     };
     leaders(counts, nd, &mut c.winner[..k], &mut c.district[..np]);
-    if let Some(m) = s.min_turnout {
-        for (w, &t) in c.winner[..k].iter_mut().zip(&c.turnout[..k]) {
-            *w = if t >= m { *w } else { VACANT };
-        }
-    }
+    vacate_below(s.min_turnout, &mut c.winner[..k], &c.turnout[..k]);
 }
 
 #[cfg(test)]

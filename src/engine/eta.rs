@@ -19,8 +19,8 @@ pub(super) fn fill(
     eta: &mut [f64],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && !super::first_round::portable_only() {
-        // SAFETY: the CPU supports AVX2, checked just above; `fill_avx2` checks the rest.
+    if super::first_round::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`use_avx2`); `fill_avx2` checks the rest.
         return unsafe { fill_avx2(p, district_sd, shift, batch, eta) };
     }
     fill_portable(p, district_sd, shift, batch, eta, 0);

@@ -28,8 +28,8 @@ pub(super) fn party_count<const P: usize>(p: &Prepared) -> usize {
 /// Finish the first round once its draws are in `sc`; true if any district is annulled.
 pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && !portable_only() {
-        // SAFETY: the CPU supports AVX2, checked just above; that is all `finish_avx2` needs.
+    if use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `finish_avx2` needs.
         return unsafe { finish_avx2::<P>(s, p, sc) };
     }
     finish_inline::<P>(s, p, sc)
@@ -40,12 +40,16 @@ pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratc
 pub(super) static PORTABLE_ONLY: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
+/// Whether the vector stages run their AVX2 build: the CPU has AVX2, and (in tests) the
+/// portable build is not asked for. Every caller's `unsafe` AVX2 call relies on this.
 #[cfg(target_arch = "x86_64")]
-pub(super) fn portable_only() -> bool {
+#[inline]
+pub(super) fn use_avx2() -> bool {
     #[cfg(test)]
-    return PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
+    let portable_only = PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
     #[cfg(not(test))]
-    false
+    let portable_only = false;
+    std::arch::is_x86_feature_detected!("avx2") && !portable_only
 }
 
 /// [`finish_inline`] compiled with AVX2 enabled.

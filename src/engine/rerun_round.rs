@@ -85,8 +85,8 @@ pub(super) fn votes<const P: usize>(
     annulled: &[u32],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && !first_round::portable_only() {
-        // SAFETY: the CPU supports AVX2, checked just above; that is all it needs.
+    if first_round::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all it needs.
         return unsafe { votes_avx2::<P>(s, p, c, annulled) };
     }
     votes_inline::<P>(s, p, c, annulled)
@@ -95,7 +95,7 @@ pub(super) fn votes<const P: usize>(
 /// The official counts and winners of the `k` reruns, once their fraud is drawn.
 pub(super) fn winners<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && !first_round::portable_only() {
+    if first_round::use_avx2() {
         // SAFETY: as in `votes`.
         return unsafe { winners_avx2::<P>(s, p, c, k) };
     }

@@ -378,22 +378,20 @@ fn draw_intention<const P: usize>(
     }
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the
-    // district's class (`Prepared::settled`). Then the districts with draws left, listed
-    // without a branch per district, and how many first attempts of intensities they take.
+    // district's class (`Prepared::recount_settled`, `annul_settled`). Then the districts
+    // with draws left, listed without a branch per district.
     let (recount_settled, annul_settled) = (p.recount_settled, p.annul_settled);
     let mut busy = 0;
-    let mut wanted = 0;
     for d in 0..nd {
         let class = sc.class[d] as usize;
         sc.recounted[d] = s.recount_districts[d] | recount_settled[class];
         sc.annul_drawn[d] = s.rerun.forced[d] | annul_settled[class];
         sc.busy[busy] = d as u32;
         busy += usize::from(class != FraudClass::Clean as usize || !p.clean_settled);
-        wanted += p.first_attempts[class];
     }
     sc.stuffing[..nd].fill(0.0);
     sc.stealing[..nd].fill(0.0);
-    rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
+    draw_first_attempts(p, rng, sc);
     let firsts = p.first_attempts;
     let applies = s.fraud.beneficiary.is_some();
     let mut next = 0;

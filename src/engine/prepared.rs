@@ -255,16 +255,16 @@ impl Prepared {
                 rerun_turnout_centre: centre_and_logit(d.turnout, s.rerun.turnout.shift_pp),
             })
             .collect();
-        let centre: Vec<f64> = s
+        let (turnout_centre, turnout_logit) = s
             .districts
             .iter()
-            .map(|d| turnout::shifted(d.turnout, s.turnout.shift_pp))
-            .collect();
+            .map(|d| centre_and_logit(d.turnout, s.turnout.shift_pp))
+            .unzip();
         let columns = DistrictColumns {
             electorate: s.districts.iter().map(|d| d.electorate).collect(),
             table_turnout: s.districts.iter().map(|d| d.turnout).collect(),
-            turnout_logit: centre.iter().map(|&c| turnout::logit(c)).collect(),
-            turnout_centre: centre,
+            turnout_logit,
+            turnout_centre,
             log_share: (0..p_count)
                 .flat_map(|q| (0..s.districts.len()).map(move |d| (q, d)))
                 .map(|(q, d)| log_share[d * p_count + q])

@@ -16,11 +16,12 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
 use seatsim::engine::{self, Hooks, RunSpec};
 use seatsim::Scenario;
+
+#[path = "shared/floor.rs"]
+mod floor;
+use floor::{chacha_stream, floor_draws};
 
 /// Microseconds per iteration: the best of 30 runs of `run(first_iteration)`, `n` each.
 fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> f64 {
@@ -34,22 +35,7 @@ fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> f64 {
 }
 
 fn main() {
-    let floor = best_of(4096, |from| {
-        let mut acc = 0.0;
-        for i in from..from + 4096 {
-            let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&1u64.to_le_bytes());
-            let mut rng = ChaCha8Rng::from_seed(key);
-            rng.set_stream(i);
-            for _ in 0..930 {
-                acc += rng.sample::<f64, _>(StandardNormal);
-            }
-            for _ in 0..170 {
-                acc += rng.random::<f64>();
-            }
-        }
-        acc
-    });
+    let floor = best_of(4096, |from| floor_draws(from..from + 4096, chacha_stream));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml");
     // Arguments of the form `key=value` override the scenario, as `--set` does, to see what
     // a part of the model costs (`cargo bench --bench best_of -- fraud.extreme=0`).

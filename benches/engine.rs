@@ -18,29 +18,15 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use seatsim::engine::{self, Hooks, RunSpec};
 use seatsim::random::Draws;
 use seatsim::Scenario;
 
-const ITERATIONS: u64 = 2_000;
+#[path = "shared/floor.rs"]
+mod floor;
+use floor::{chacha_stream, floor_draws};
 
-/// Issue 5's floor draws for `ITERATIONS` iterations, from the generator `rng_for(i)`.
-fn floor_draws<R: Draws>(rng_for: impl Fn(u64) -> R) -> f64 {
-    let mut acc = 0.0;
-    for i in 0..ITERATIONS {
-        let mut rng = rng_for(i);
-        for _ in 0..930 {
-            acc += rng.standard_normal();
-        }
-        for _ in 0..170 {
-            acc += rng.uniform();
-        }
-        acc += (rng.next_u32() & 1) as f64;
-    }
-    acc
-}
+const ITERATIONS: u64 = 2_000;
 
 fn floor(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
@@ -49,21 +35,11 @@ fn floor(c: &mut Criterion) {
     // `rand`'s `random::<f64>()`, the floor as issue 5 defines it.
     g.bench_function(
         "rand_distr: 930 normals + 170 uniforms per iteration",
-        |b| {
-            b.iter(|| {
-                black_box(floor_draws(|i| {
-                    let mut key = [0u8; 32];
-                    key[..8].copy_from_slice(&1u64.to_le_bytes());
-                    let mut rng = ChaCha8Rng::from_seed(key);
-                    rng.set_stream(i);
-                    rng
-                }))
-            })
-        },
+        |b| b.iter(|| black_box(floor_draws(0..ITERATIONS, chacha_stream))),
     );
     g.bench_function(
         "seatsim Stream: 930 normals + 170 uniforms per iteration",
-        |b| b.iter(|| black_box(floor_draws(|i| engine::iteration_rng(1, i)))),
+        |b| b.iter(|| black_box(floor_draws(0..ITERATIONS, |i| engine::iteration_rng(1, i)))),
     );
     g.bench_function(
         "seatsim Stream, batched: 930 normals in one batch + 170 uniforms per iteration",

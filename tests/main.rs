@@ -8,6 +8,7 @@ mod errors;
 mod forensics;
 mod formats;
 mod fuzz;
+mod hot_loop;
 mod model_exact;
 mod nothing_lost;
 mod properties;

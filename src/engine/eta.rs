@@ -1,13 +1,18 @@
-//! Step 1's eta for every district at once, from the first round's batch of normals
-//! (intention baseline): `eta[q][d] = ln s[d][q] + (shift[r(d)][q] + sd[q] z)`, where the
-//! shift is the national plus regional noise and `z` the district's own normal, found
-//! through [`NoiseSlots`] (a party not standing, or an sd of 0, reads the batch's trailing
-//! 0; `ln s = -inf` keeps a party not standing at `-inf`).
+//! The intention baseline's district noise for every district at once, from the first
+//! round's batch of normals: step 1's `eta[q][d] = ln s[d][q] + (shift[r(d)][q] + sd[q] z)`,
+//! where the shift is the national plus regional noise and `z` the district's own normal,
+//! and step 2's turnout noise `(national + regional[r(d)]) + sd z`.
 //!
-//! Compiled twice like the vector stage: with AVX2 the two lookups are gathers, four
-//! districts at a time. Both builds do the same IEEE operations, so give the same bits.
+//! The batch holds district noise column by column ([`NoiseSlots`]), so a party standing
+//! everywhere reads its normals contiguously, and districts come in runs of one region
+//! ([`RegionRun`]), each adding one shift: the loops vectorise without a gather. A party
+//! that does not stand somewhere reads through its slots instead (one that does not stand,
+//! or an sd of 0, reads the batch's trailing 0; `ln s = -inf` keeps it at `-inf`).
+//!
+//! Compiled twice like the vector stage, for the baseline target and for AVX2; both do
+//! the same IEEE operations, so give the same bits.
 
-use super::prepared::{NoiseSlots, Prepared};
+use super::prepared::{NoiseSlots, Prepared, RegionRun};
 
 /// Fill `eta` (`[party * D + district]`) from `batch`, the regional shifts `shift`
 /// (`[region * P + party]`) and the per-party district sds.
@@ -20,36 +25,13 @@ pub(super) fn fill(
 ) {
     #[cfg(target_arch = "x86_64")]
     if super::first_round::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`use_avx2`); `fill_avx2` checks the rest.
+        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `fill_avx2` needs.
         return unsafe { fill_avx2(p, district_sd, shift, batch, eta) };
     }
-    fill_portable(p, district_sd, shift, batch, eta, 0);
+    fill_inline(p, district_sd, shift, batch, eta);
 }
 
-/// Districts `from..` of every column, one at a time.
-fn fill_portable(
-    p: &Prepared,
-    district_sd: &[f64],
-    shift: &[f64],
-    batch: &[f64],
-    eta: &mut [f64],
-    from: usize,
-) {
-    let (np, nd) = (p.parties, p.districts);
-    let NoiseSlots {
-        vote, shift_row, ..
-    } = &p.slots;
-    for q in 0..np {
-        let sd = district_sd[q];
-        for d in from..nd {
-            let k = q * nd + d;
-            let sh = shift[shift_row[d] as usize + q];
-            eta[k] = p.columns.log_share[k] + (sh + sd * batch[vote[k] as usize]);
-        }
-    }
-}
-
-/// [`fill`] with AVX2 gathers, four districts at a time; the last `D mod 4` one at a time.
+/// [`fill_inline`] compiled with AVX2 enabled.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn fill_avx2(
@@ -59,32 +41,142 @@ unsafe fn fill_avx2(
     batch: &[f64],
     eta: &mut [f64],
 ) {
-    use std::arch::x86_64::*;
+    fill_inline(p, district_sd, shift, batch, eta);
+}
+
+#[inline(always)]
+fn fill_inline(p: &Prepared, district_sd: &[f64], shift: &[f64], batch: &[f64], eta: &mut [f64]) {
     let (np, nd) = (p.parties, p.districts);
     let NoiseSlots {
-        vote, shift_row, ..
+        vote_column, vote, ..
     } = &p.slots;
-    let log_share = &p.columns.log_share;
-    // The bounds every load and gather relies on. `NoiseSlots::new` builds every slot at
-    // most `first_round_normals` (the batch holds one more) and every row `region * P`.
-    assert!(eta.len() >= np * nd && log_share.len() >= np * nd && vote.len() >= np * nd);
-    assert!(shift_row.len() >= nd && district_sd.len() >= np);
-    assert!(batch.len() > p.first_round_normals && shift.len() >= p.regions * np);
-    let whole = nd / 4 * 4;
     for (q, &sd) in district_sd[..np].iter().enumerate() {
-        let sd = _mm256_set1_pd(sd);
-        let column = q * nd;
-        for d in (0..whole).step_by(4) {
-            // SAFETY: d + 4 <= nd, so every load and store is inside the columns checked
-            // above; gathered indices are below `batch.len()` and `shift.len()` (see above).
-            let slots = _mm_loadu_si128(vote.as_ptr().add(column + d).cast());
-            let rows = _mm_loadu_si128(shift_row.as_ptr().add(d).cast());
-            let z = _mm256_i32gather_pd::<8>(batch.as_ptr(), slots);
-            let sh = _mm256_i32gather_pd::<8>(shift.as_ptr().add(q), rows);
-            let ls = _mm256_loadu_pd(log_share.as_ptr().add(column + d));
-            let e = _mm256_add_pd(ls, _mm256_add_pd(sh, _mm256_mul_pd(sd, z)));
-            _mm256_storeu_pd(eta.as_mut_ptr().add(column + d), e);
+        let column = q * nd..(q + 1) * nd;
+        let out = &mut eta[column.clone()];
+        let log_share = &p.columns.log_share[column.clone()];
+        for RegionRun { region, districts } in &p.region_runs {
+            let sh = shift[region * np + q];
+            let (out, log_share) = (&mut out[districts.clone()], &log_share[districts.clone()]);
+            match vote_column[q] {
+                Some(start) => {
+                    let z = &batch[start as usize..][districts.clone()];
+                    for ((e, &ls), &z) in out.iter_mut().zip(log_share).zip(z) {
+                        *e = ls + (sh + sd * z);
+                    }
+                }
+                None => {
+                    let slots = &vote[column.clone()][districts.clone()];
+                    for ((e, &ls), &slot) in out.iter_mut().zip(log_share).zip(slots) {
+                        *e = ls + (sh + sd * batch[slot as usize]);
+                    }
+                }
+            }
         }
     }
-    fill_portable(p, district_sd, shift, batch, eta, whole);
+}
+
+/// Each district's first-round turnout noise on the logit scale,
+/// `(national + regional[r]) + sd z`, into `out` (`[district]`); 0 stands for `z` when the
+/// sd is 0 and nothing was drawn.
+pub(super) fn turnout_noise(
+    p: &Prepared,
+    sd: f64,
+    national: f64,
+    regional: &[f64],
+    batch: &[f64],
+    out: &mut [f64],
+) {
+    for RegionRun { region, districts } in &p.region_runs {
+        let shared = national + regional[*region];
+        let out = &mut out[districts.clone()];
+        match p.slots.turnout_column {
+            Some(start) => {
+                let z = &batch[start as usize..][districts.clone()];
+                for (t, &z) in out.iter_mut().zip(z) {
+                    *t = shared + sd * z;
+                }
+            }
+            None => out.fill(shared + sd * 0.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use std::path::Path;
+
+    /// The noise read from the batch is the documented layout's: reading the batch in
+    /// order (shared terms; per party, the districts where it stands with an sd above 0;
+    /// then turnout per district) gives every cell the same bits, through both builds, on
+    /// the benchmark (every party everywhere) and Azerbaijan (parties missing from some
+    /// districts), with and without turnout noise.
+    #[test]
+    fn noise_follows_the_documented_layout() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (file, overrides) in [
+            ("benches/data/perf-125x5.toml", vec![]),
+            ("scenarios/azerbaijan-2005.toml", vec![]),
+            (
+                "scenarios/azerbaijan-2005.toml",
+                vec!["turnout.district_sd=0".to_string()],
+            ),
+        ] {
+            let s = Scenario::load(&root.join(file), &overrides).unwrap();
+            let p = Prepared::new(&s);
+            let (np, nd) = (p.parties, p.districts);
+            let len = p.first_round_normals;
+            // Distinct values, so that reading the wrong slot shows; the trailing 0.
+            let mut batch: Vec<f64> = (0..len).map(|k| 0.5 + k as f64 * 1e-3).collect();
+            batch.push(0.0);
+            let shift: Vec<f64> = (0..p.regions * np).map(|k| k as f64 * 0.01).collect();
+            let regional: Vec<f64> = (0..p.regions).map(|r| r as f64 * 0.1).collect();
+            let sd = &s.noise.district;
+
+            let mut next = p.slots.shared;
+            let mut want = vec![0.0; np * nd];
+            for q in 0..np {
+                for (d, district) in s.districts.iter().enumerate() {
+                    let z = if district.shares[q] > 0.0 && sd[q] > 0.0 {
+                        next += 1;
+                        batch[next - 1]
+                    } else {
+                        0.0
+                    };
+                    let sh = shift[district.region * np + q];
+                    want[q * nd + d] = p.columns.log_share[q * nd + d] + (sh + sd[q] * z);
+                }
+            }
+            let t_sd = s.turnout.district_sd;
+            let want_turnout: Vec<f64> = s
+                .districts
+                .iter()
+                .map(|district| {
+                    let z = if t_sd > 0.0 {
+                        next += 1;
+                        batch[next - 1]
+                    } else {
+                        0.0
+                    };
+                    (0.3 + regional[district.region]) + t_sd * z
+                })
+                .collect();
+            assert_eq!(next, len, "{file}: the layout fills the batch");
+
+            let mut eta = vec![f64::NAN; np * nd];
+            fill_inline(&p, sd, &shift, &batch, &mut eta);
+            let mut eta_dispatched = vec![f64::NAN; np * nd];
+            fill(&p, sd, &shift, &batch, &mut eta_dispatched);
+            for k in 0..np * nd {
+                assert_eq!(eta[k].to_bits(), want[k].to_bits(), "{file}: cell {k}");
+                assert_eq!(eta_dispatched[k].to_bits(), want[k].to_bits(), "{file}");
+            }
+            let mut t = vec![f64::NAN; nd];
+            turnout_noise(&p, t_sd, 0.3, &regional, &batch, &mut t);
+            for d in 0..nd {
+                assert_eq!(t[d].to_bits(), want_turnout[d].to_bits(), "{file}: {d}");
+            }
+        }
+    }
 }

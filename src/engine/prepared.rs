@@ -2,6 +2,8 @@
 //! the hot loop reads it with little indirection (marginal-voter shares, rarely used, are
 //! nested).
 
+use std::ops::Range;
+
 use super::iteration::settled;
 use crate::model::{fraud, turnout, votes};
 use crate::scenario::{Baseline, FraudClass, FraudModel, Noise, Scenario, TurnoutModel};
@@ -40,19 +42,47 @@ pub struct DistrictColumns {
 }
 
 /// Where the intention baseline's district noise sits in the first round's batch of
-/// normals, so that eta and turnout noise are filled column by column without a branch.
-/// A term with no draw (party not standing, or sd 0) points one past the batch, where the
-/// engine keeps a 0.
+/// normals. After the shared terms the batch holds it column by column: each party's noise
+/// for the districts where it stands, in table order, then every district's turnout noise.
+/// A party standing everywhere then reads its normals as one contiguous column.
 #[derive(Debug, Clone, Default)]
 pub struct NoiseSlots {
     /// Normals before the districts' own: national and regional vote and turnout noise.
     pub shared: usize,
-    /// `[party * D + district]`: the batch index of that party's district vote noise.
+    /// `[party]`: where the party's column of district noise starts, when it holds one
+    /// normal per district (the party stands everywhere with an sd above 0).
+    pub vote_column: Vec<Option<u32>>,
+    /// `[party * D + district]`: the batch index of that party's district vote noise; a
+    /// term with no draw (party not standing, or sd 0) points one past the batch, where the
+    /// engine keeps a 0.
     pub vote: Vec<u32>,
-    /// `[district]`: the batch index of its turnout noise.
-    pub turnout: Vec<u32>,
-    /// `[district]`: where its region's row of vote shifts starts (`region * P`).
-    pub shift_row: Vec<u32>,
+    /// Where the column of turnout noise starts (`None` with a district sd of 0).
+    pub turnout_column: Option<u32>,
+}
+
+/// Districts in a row that share a region, so that a loop over them adds one region's
+/// shift without looking it up per district.
+#[derive(Debug, Clone)]
+pub struct RegionRun {
+    /// Region index.
+    pub region: usize,
+    /// The districts, in table order.
+    pub districts: Range<usize>,
+}
+
+/// The table cut into runs of consecutive districts of one region.
+fn region_runs(s: &Scenario) -> Vec<RegionRun> {
+    let mut runs: Vec<RegionRun> = Vec::new();
+    for (d, district) in s.districts.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if run.region == district.region => run.districts.end = d + 1,
+            _ => runs.push(RegionRun {
+                region: district.region,
+                districts: d..d + 1,
+            }),
+        }
+    }
+    runs
 }
 
 /// A scenario compiled for the engine.
@@ -93,6 +123,8 @@ pub struct Prepared {
     pub rerun_district_normals: Vec<usize>,
     /// The batch layout of the first round's district noise (intention baseline).
     pub slots: NoiseSlots,
+    /// The table as runs of districts of one region.
+    pub region_runs: Vec<RegionRun>,
     /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order, with
     /// their (f_i, f_e): each draws its class from one uniform of a batch.
     pub fraud_possible: Vec<(usize, (f64, f64))>,
@@ -111,8 +143,7 @@ pub struct Prepared {
 }
 
 impl NoiseSlots {
-    /// The layout of MODEL's first-round batch: after the shared terms, per district in
-    /// table order its standing parties' vote noise, then its turnout noise.
+    /// The layout of the first round's batch (intention baseline); see [`NoiseSlots`].
     fn new(s: &Scenario, counts: &NormalCounts, len: usize) -> Self {
         if s.baseline != Baseline::Intention {
             return Self::default();
@@ -121,26 +152,30 @@ impl NoiseSlots {
         let shared = counts.shared(&s.noise, Some(&s.turnout));
         let none = len as u32;
         let mut vote = vec![none; np * nd];
-        let mut turnout = vec![none; nd];
+        let mut vote_column = vec![None; np];
         let mut next = shared as u32;
-        for (d, district) in s.districts.iter().enumerate() {
-            for q in 0..np {
+        for (q, column) in vote_column.iter_mut().enumerate() {
+            let start = next;
+            for (d, district) in s.districts.iter().enumerate() {
                 if NormalCounts::draws(district.shares[q], s.noise.district[q]) {
                     vote[q * nd + d] = next;
                     next += 1;
                 }
             }
-            if NormalCounts::flag(s.turnout.district_sd) == 1 {
-                turnout[d] = next;
-                next += 1;
+            if (next - start) as usize == nd {
+                *column = Some(start);
             }
+        }
+        let turnout_column = (NormalCounts::flag(s.turnout.district_sd) == 1).then_some(next);
+        if turnout_column.is_some() {
+            next += nd as u32;
         }
         debug_assert_eq!(next as usize, len, "the slots fill the batch");
         Self {
             shared,
+            vote_column,
             vote,
-            turnout,
-            shift_row: s.districts.iter().map(|d| (d.region * np) as u32).collect(),
+            turnout_column,
         }
     }
 }
@@ -305,6 +340,7 @@ impl Prepared {
             annul_settled: CLASSES.map(|c| settled(s.rerun.annul.get(c)) == Some(true)),
             first_round_normals,
             slots,
+            region_runs: region_runs(s),
             rerun_shared_normals: counts.shared(&s.rerun.noise, Some(&s.rerun.turnout)),
             rerun_district_normals,
             parties: p_count,

@@ -128,12 +128,15 @@ fn votes_inline<const P: usize>(
 ) {
     let (np, nd, k) = (party_count::<P>(p), p.districts, annulled.len());
     let rr = &s.rerun;
-    // `votes::softmax_into`: a plain comparison for the max; the leader's term is 1.
+    // `votes::softmax_into`: the max, then the leader's term is 1. `max` rather than its
+    // comparison, which compiles to masked stores, slow on some CPUs (AMD's). Same terms:
+    // eta is never NaN, and where a max of ±0 could pick either sign, `e == m` and
+    // `exp(e - m)` give the same values for both.
     let max = &mut c.max[..k];
     max.fill(f64::NEG_INFINITY);
     for col in c.votes[..np * nd].chunks_exact(nd) {
         for (m, &e) in max.iter_mut().zip(&col[..k]) {
-            *m = if e > *m { e } else { *m };
+            *m = m.max(e);
         }
     }
     let total = &mut c.total[..k];

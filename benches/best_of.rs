@@ -7,7 +7,9 @@
 //! - `engine`: full iterations of `benches/data/perf-125x5.toml`, both outcomes (arguments
 //!   `key=value` override it, as `--set` does, to see what a part of the model costs);
 //!
-//! and their ratio. On a shared machine whose speed drifts by tens of percent from minute
+//! and their ratio, from the best runs and from the median ones. The engine's 30 runs take
+//! about three times as long as the floor's, so its median sees more of the machine's slow
+//! spells. On a shared machine whose speed drifts by tens of percent from minute
 //! to minute, the best of many short runs is far steadier than one long run; to compare two
 //! builds, run their `best_of` binaries at the same time, one per core
 //! (`taskset -c 0 A & taskset -c 1 B`), then swap the cores.
@@ -23,15 +25,18 @@ use seatsim::Scenario;
 mod floor;
 use floor::{chacha_stream, floor_draws};
 
-/// Microseconds per iteration: the best of 30 runs of `run(first_iteration)`, `n` each.
-fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> f64 {
-    (0..30)
+/// Microseconds per iteration over 30 runs of `run(first_iteration)`, `n` each: the best
+/// run and the median one.
+fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> (f64, f64) {
+    let mut times: Vec<f64> = (0..30)
         .map(|rep| {
             let start = Instant::now();
             black_box(run(rep * n));
             start.elapsed().as_secs_f64() * 1e6 / n as f64
         })
-        .fold(f64::INFINITY, f64::min)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[0], times[times.len() / 2])
 }
 
 fn main() {
@@ -55,8 +60,11 @@ fn main() {
             .expect("runs")
             .iterations as f64
     });
+    let ((floor, floor_median), (engine, engine_median)) = (floor, engine);
     println!(
-        "floor {floor:.2} us, engine {engine:.2} us per iteration; engine / floor {:.2}",
-        engine / floor
+        "floor {floor:.2} us, engine {engine:.2} us per iteration; engine / floor {:.2} \
+         (medians: floor {floor_median:.2}, engine {engine_median:.2}; {:.2})",
+        engine / floor,
+        engine_median / floor_median
     );
 }

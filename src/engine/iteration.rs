@@ -866,10 +866,9 @@ mod tests {
     #[test]
     fn results_are_unchanged_by_speed_work() {
         use sha2::{Digest, Sha256};
-        use std::sync::atomic::Ordering;
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for portable in [false, true] {
-            first_round::PORTABLE_ONLY.store(portable, Ordering::Relaxed);
+            let _build = first_round::force_build(portable);
             for (file, expected) in [
                 (
                     "benches/data/perf-125x5.toml",
@@ -893,6 +892,5 @@ mod tests {
                 assert_eq!(hex, expected, "{file}, portable build: {portable}");
             }
         }
-        first_round::PORTABLE_ONLY.store(false, Ordering::Relaxed);
     }
 }

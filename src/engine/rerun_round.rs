@@ -268,7 +268,7 @@ mod tests {
         ];
         let mut rng = crate::engine::iteration_rng(5, 0);
         for portable in [false, true] {
-            first_round::PORTABLE_ONLY.store(portable, std::sync::atomic::Ordering::Relaxed);
+            let _build = first_round::force_build(portable);
             for overrides in cases {
                 let overrides: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
                 let file = root.join("scenarios/azerbaijan-2005.toml");
@@ -347,6 +347,5 @@ mod tests {
                 }
             }
         }
-        first_round::PORTABLE_ONLY.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 }

@@ -4,15 +4,15 @@ use std::ops::Range;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use seatsim::engine::seed_key;
 use seatsim::random::Draws;
 
-/// The fresh ChaCha8 stream of iteration `i`, as issue 5 defines the floor (key from seed 1).
+/// The fresh ChaCha8 stream of iteration `i`, as issue 5 defines the floor: `rand_chacha`
+/// under the engine's key for seed 1, so the same stream the engine's `Stream` reads.
 /// Through `Draws`' defaults it draws with `rand_distr::StandardNormal` and `rand`'s
 /// `random::<f64>()`.
 pub fn chacha_stream(i: u64) -> ChaCha8Rng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&1u64.to_le_bytes());
-    let mut rng = ChaCha8Rng::from_seed(key);
+    let mut rng = ChaCha8Rng::from_seed(seed_key(1));
     rng.set_stream(i);
     rng
 }

@@ -31,12 +31,17 @@ pub const BLOCK: u64 = 1024;
 /// Blocks simulated between writes of `draws.csv`, bounding its memory.
 const DRAW_CHUNK_BLOCKS: u64 = 64;
 
-/// The generator of iteration `i` under `seed`: a ChaCha8 key from the seed, stream `i`.
-pub fn iteration_rng(seed: u64, i: u64) -> Stream {
+/// The ChaCha8 key of every iteration under `seed`.
+pub fn seed_key(seed: u64) -> [u8; 32] {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     key[8..16].copy_from_slice(b"seatsim1");
-    Stream::new(key, i)
+    key
+}
+
+/// The generator of iteration `i` under `seed`: ChaCha8 under [`seed_key`], stream `i`.
+pub fn iteration_rng(seed: u64, i: u64) -> Stream {
+    Stream::new(seed_key(seed), i)
 }
 
 /// Which iterations to run, and how.

@@ -76,8 +76,8 @@ fn fill_inline(p: &Prepared, district_sd: &[f64], shift: &[f64], batch: &[f64], 
 }
 
 /// Each district's first-round turnout noise on the logit scale,
-/// `(national + regional[r]) + sd z`, into `out` (`[district]`); 0 stands for `z` when the
-/// sd is 0 and nothing was drawn.
+/// `(national + regional[r]) + sd z`, into `out` (`[district]`); without district noise
+/// (sd 0, nothing drawn) just the national and regional part.
 pub(super) fn turnout_noise(
     p: &Prepared,
     sd: f64,
@@ -96,7 +96,7 @@ pub(super) fn turnout_noise(
                     *t = shared + sd * z;
                 }
             }
-            None => out.fill(shared + sd * 0.0),
+            None => out.fill(shared),
         }
     }
 }

@@ -179,6 +179,7 @@ impl Scratch {
             *c = 0;
         }
         self.fingerprint[FINGERPRINT_DISCARD as usize] = 0;
+        // One `stolen` count per party, one winner per district.
         let (np, nd) = (self.stolen.len(), self.winner.len());
         for (k, wins) in self.wins.chunks_exact_mut(nd).enumerate() {
             let (o, q) = (k / np, k % np);
@@ -298,8 +299,8 @@ fn perturb(
     }
 }
 
-/// Run iteration with generator `rng` and add it to `h` (the fingerprint and district wins reach `h` at the
-/// next [`Scratch::flush`]).
+/// Run iteration with generator `rng` and add it to `h` (the fingerprint and district wins
+/// reach `h` at the next [`Scratch::flush`]).
 pub fn simulate(
     s: &Scenario,
     p: &Prepared,

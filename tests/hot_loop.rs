@@ -1,6 +1,11 @@
 //! Issue 5: the hot loop does not allocate. A counting allocator (for this test binary)
 //! counts allocations per thread; simulating iterations after the scratch is built must add
 //! none, with reruns, recounts and both baselines exercised.
+//!
+//! The same iterations check that every batch of normals is used up exactly
+//! (`Normals::finish` asserts it in debug builds, as `cargo test` builds the library),
+//! whatever noise terms are on or off: both baselines, rerun noise at every level, parties
+//! not standing, sds of 0 and recounts.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -43,8 +48,25 @@ fn allocations() -> u64 {
 #[test]
 fn iterations_allocate_nothing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cases: [(&str, &[&str]); 3] = [
+    let rerun_noise = [
+        "rerun.uncertainty.national_sd=0.1",
+        "rerun.uncertainty.regional_sd=0.05",
+        "rerun.turnout.national_sd=0.1",
+        "rerun.turnout.regional_sd=0.05",
+        "rerun.turnout.district_sd=0.1",
+        "rerun.annul.clean=0.3",
+    ];
+    let cases: [(&str, &[&str]); 8] = [
         ("benches/data/perf-125x5.toml", &[]),
+        ("benches/data/perf-125x5.toml", &rerun_noise),
+        (
+            "benches/data/perf-125x5.toml",
+            &[
+                "uncertainty.regional_sd=0",
+                "turnout.district_sd=0",
+                "fraud.alpha=1",
+            ],
+        ),
         (
             "scenarios/azerbaijan-2005.toml",
             &[
@@ -52,7 +74,13 @@ fn iterations_allocate_nothing() {
                 "rerun.turnout.district_sd=0.1",
             ],
         ),
+        ("scenarios/azerbaijan-2005.toml", &rerun_noise),
         ("scenarios/azerbaijan-2005-official.toml", &[]),
+        ("scenarios/azerbaijan-2005-official.toml", &rerun_noise),
+        (
+            "scenarios/azerbaijan-2005-official.toml",
+            &["recount.detect.extreme=0.5", "rerun.annul.clean=0.2"],
+        ),
     ];
     for (file, overrides) in cases {
         let overrides: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();

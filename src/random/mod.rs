@@ -162,28 +162,29 @@ impl Stream {
 
     /// Fill `out` with independent standard normals, much faster than one draw at a time.
     ///
-    /// Every value takes its first ziggurat attempt from its own 64-bit word, the next
-    /// `out.len()` words of the stream in order, all at once (the loop vectorises); the few
-    /// values whose attempt falls outside the ziggurat's rectangles (about 1.2%) then finish
-    /// the ziggurat in order, from the words after the batch. Each value is an exact ziggurat
-    /// draw and every word is used once, so the values are independent N(0, 1); they are not
-    /// the sequence `out.len()` calls of [`Draws::standard_normal`] would give.
+    /// The same ziggurat (`rand_distr`'s tables), but each value's first attempt takes one
+    /// 32-bit word, not 64 bits: the low 8 bits pick the layer and the other 24, read as a
+    /// signed integer k, give u = (k + 1/2)·2⁻²³, a symmetric grid on (−1, 1) (Marsaglia and
+    /// Tsang's 32-bit ziggurat, with the layer and u from separate bits as Doornik advises).
+    /// Half the generator output per value; the price is that a value inside a rectangle
+    /// lies on a grid of 2⁻²³ times its layer's width, which moves the distribution
+    /// function by about 10⁻⁷ at most.
+    ///
+    /// Values go in chunks of [`CHUNK`]: the chunk's first attempts from the next
+    /// `CHUNK` words, all at once (the loop vectorises); then the chunk's few values whose
+    /// attempt falls outside the rectangles (1.2%) finish the ziggurat in order, from the
+    /// stream after those words, with 64-bit attempts as [`Draws::standard_normal`] makes.
+    /// Each value is an exact ziggurat draw from words used once, so the values are
+    /// independent N(0, 1) (to the grid); they are not the sequence `out.len()` calls of
+    /// [`Draws::standard_normal`] would give.
     pub fn fill_standard_normals(&mut self, out: &mut [f64]) {
-        self.fill_words(out);
-        self.normals_from_words(out);
-    }
-
-    /// Replace the raw words in `out` by normals; see [`Stream::fill_standard_normals`].
-    /// (An AVX2 build with gathers for the two table lookups was tried: fewer instructions,
-    /// no faster; the generator, not this loop, sets the pace.)
-    fn normals_from_words(&mut self, out: &mut [f64]) {
-        let mut words = [0u64; CHUNK];
+        let mut words = [0u32; CHUNK];
         for chunk in out.chunks_mut(CHUNK) {
             let words = &mut words[..chunk.len()];
+            self.fill_words32(words);
             let mut outside = 0u32;
-            for (j, (w, v)) in words.iter_mut().zip(chunk.iter_mut()).enumerate() {
-                *w = u64::from_le(v.to_bits());
-                let (layer, _, x) = Self::ziggurat_point(*w);
+            for (j, (&w, v)) in words.iter().zip(chunk.iter_mut()).enumerate() {
+                let (layer, _, x) = Self::ziggurat_point32(w);
                 *v = x;
                 outside |= u32::from(!Self::in_rectangle(layer, x)) << j;
             }
@@ -193,26 +194,49 @@ impl Stream {
         }
     }
 
+    /// One first attempt's value from 32 bits: `(layer, u, x = u·X[layer])`, with u on the
+    /// grid `(k + 1/2)·2⁻²³`, k the top 24 bits as a signed integer.
+    #[inline(always)]
+    fn ziggurat_point32(w: u32) -> (usize, f64, f64) {
+        let layer = (w & 0xff) as usize;
+        let k = (w as i32) >> 8;
+        let u = (f64::from(k) + 0.5) * (1.0 / (1 << 23) as f64);
+        (layer, u, u * ZIG_NORM_X[layer])
+    }
+
     /// Finish the ziggurat, in order, for the values of `chunk` (made from `words`) whose
     /// first attempt fell outside the rectangles: the bits set in `outside`.
     #[cold]
     #[inline(never)]
-    fn finish_outside(&mut self, mut outside: u32, words: &[u64], chunk: &mut [f64]) {
+    fn finish_outside(&mut self, mut outside: u32, words: &[u32], chunk: &mut [f64]) {
         while outside != 0 {
             let j = outside.trailing_zeros() as usize;
             outside &= outside - 1;
-            let (layer, u, x) = Self::ziggurat_point(words[j]);
+            let (layer, u, x) = Self::ziggurat_point32(words[j]);
             chunk[j] = self.normal_slow(layer, u, x);
         }
     }
 
-    /// Fill `out` with uniforms in [0, 1): the same values, from the same words, as
-    /// `out.len()` calls of [`Draws::uniform`], without a call or buffer check per value.
+    /// Fill `out` with uniforms in (0, 1), one 32-bit word each: (w + 1/2)·2⁻³², the
+    /// midpoints of a grid of 2³² cells. Half the generator output of [`Draws::uniform`]'s
+    /// 53 bits; a probability compared with such a uniform is rounded to that grid, a
+    /// change of at most 2⁻³³.
     pub fn fill_uniforms(&mut self, out: &mut [f64]) {
-        self.fill_words(out);
-        for v in out.iter_mut() {
-            *v = Self::uniform_from(u64::from_le(v.to_bits()));
+        let mut words = [0u32; CHUNK];
+        for chunk in out.chunks_mut(CHUNK) {
+            let words = &mut words[..chunk.len()];
+            self.fill_words32(words);
+            for (v, &w) in chunk.iter_mut().zip(words.iter()) {
+                *v = Self::uniform_from32(w);
+            }
         }
+    }
+
+    /// `(w + 1/2)·2⁻³²`, in (0, 1).
+    #[inline(always)]
+    fn uniform_from32(w: u32) -> f64 {
+        // Through i64: x86-64 converts a signed integer in one instruction.
+        (i64::from(w) as f64 + 0.5) * (1.0 / (1_u64 << 32) as f64)
     }
 
     /// The top 53 bits times 2^-53, as rand's StandardUniform forms an f64.
@@ -223,15 +247,29 @@ impl Stream {
         ((word >> 11) as i64) as f64 * (1.0 / (1_u64 << 53) as f64)
     }
 
-    /// The next `out.len()` 64-bit words of the stream, as `word64` would read them, stored
-    /// as the bits of `out`: what is left of the buffer, then straight from the generator.
-    fn fill_words(&mut self, out: &mut [f64]) {
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(out);
-        let take = (BUFFER - self.pos).min(bytes.len());
-        bytes[..take].copy_from_slice(&self.buf[self.pos..self.pos + take]);
-        self.pos += take;
-        // Whole words only, so the generator stays word-aligned with the buffer's reads.
-        self.inner.fill_bytes(&mut bytes[take..]);
+    /// The next `out.len()` 32-bit words of the stream, as [`Stream::word`] would read them.
+    #[inline(always)]
+    fn fill_words32(&mut self, out: &mut [u32]) {
+        let bytes = 4 * out.len();
+        if self.pos + bytes <= BUFFER {
+            for (w, b) in out
+                .iter_mut()
+                .zip(self.buf[self.pos..self.pos + bytes].chunks_exact(4))
+            {
+                *w = u32::from_le_bytes(b.try_into().unwrap());
+            }
+            self.pos += bytes;
+        } else {
+            self.fill_words32_across_refill(out);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fill_words32_across_refill(&mut self, out: &mut [u32]) {
+        for w in out {
+            *w = self.word();
+        }
     }
 
     /// A uniform in (0, 1), as `rand`'s `Open01` draws it.
@@ -381,11 +419,12 @@ mod tests {
         assert!((var - 1.0 / 12.0).abs() < 0.002);
     }
 
-    /// The batch is the ziggurat run value by value in its documented order: first attempts
-    /// from the batch's own words, then the values outside the rectangles finished from the
-    /// words after it; the stream then continues after everything the batch used. Checked
-    /// against a plain word-by-word reading, at odd word alignments and across refills, with
-    /// tail and wedge values in every batch.
+    /// The batch is the ziggurat run value by value in its documented order: per chunk of
+    /// 16 values, first attempts from the chunk's own 32-bit words, then the chunk's values
+    /// outside the rectangles finished from the words after it; the stream then continues
+    /// after everything the batch used. Checked against a plain word-by-word reading, at odd
+    /// word alignments, with chunks across refills, with tail and wedge values in every
+    /// batch; uniforms likewise.
     #[test]
     fn batch_normals_follow_their_draw_order() {
         for (stream, len, skip) in [
@@ -393,6 +432,7 @@ mod tests {
             (1, 5000, 1),
             (2, 1, 3),
             (3, 130, 0),
+            (4, 777, 5),
         ] {
             let mut batch = Stream::new(key(5), stream);
             let mut plain = Stream::new(key(5), stream);
@@ -401,28 +441,52 @@ mod tests {
             }
             let mut got = vec![0.0; len];
             batch.fill_standard_normals(&mut got);
-            let words: Vec<u64> = (0..len).map(|_| plain.word64()).collect();
-            for (k, &w) in words.iter().enumerate() {
-                let (layer, u, x) = Stream::ziggurat_point(w);
-                let want = if Stream::in_rectangle(layer, x) {
-                    x
-                } else {
-                    plain.normal_slow(layer, u, x)
-                };
-                assert_eq!(got[k].to_bits(), want.to_bits(), "value {k} of {len}");
+            let mut outside_seen = 0;
+            for (c, chunk) in got.chunks(CHUNK).enumerate() {
+                let words: Vec<u32> = chunk.iter().map(|_| plain.word()).collect();
+                for (j, &w) in words.iter().enumerate() {
+                    let k = (w as i32) >> 8;
+                    let layer = (w & 0xff) as usize;
+                    let x = (k as f64 + 0.5) / 8_388_608.0 * ZIG_NORM_X[layer];
+                    if x.abs() < ZIG_NORM_X[layer + 1] {
+                        assert_eq!(chunk[j].to_bits(), x.to_bits(), "value {j} of chunk {c}");
+                    }
+                }
+                for (j, &w) in words.iter().enumerate() {
+                    let (layer, u, x) = Stream::ziggurat_point32(w);
+                    if !Stream::in_rectangle(layer, x) {
+                        outside_seen += 1;
+                        let want = plain.normal_slow(layer, u, x);
+                        assert_eq!(chunk[j].to_bits(), want.to_bits(), "value {j} of chunk {c}");
+                    }
+                }
             }
+            assert!(len < 700 || outside_seen > 0, "slow path exercised");
             assert_eq!(batch.next_u64(), plain.next_u64(), "the stream continues");
             let mut uniforms = vec![0.0; len];
             batch.fill_uniforms(&mut uniforms);
             for (k, u) in uniforms.iter().enumerate() {
-                assert_eq!(
-                    u.to_bits(),
-                    plain.uniform().to_bits(),
-                    "uniform {k} of {len}"
-                );
+                let w = plain.word();
+                let want = (w as f64 + 0.5) / 4_294_967_296.0;
+                assert_eq!(u.to_bits(), want.to_bits(), "uniform {k} of {len}");
             }
             assert_eq!(batch.next_u32(), plain.next_u32(), "the stream continues");
         }
+    }
+
+    /// The 32-bit grids are symmetric and inside their intervals: the extreme words give
+    /// u = ±(1 − 2⁻²⁴) and uniforms 2⁻³³ and 1 − 2⁻³³.
+    #[test]
+    fn grids_are_symmetric_and_open() {
+        let (_, lo, _) = Stream::ziggurat_point32(0x8000_0000);
+        let (_, hi, _) = Stream::ziggurat_point32(0x7fff_ffff);
+        assert_eq!(lo, -(1.0 - 2f64.powi(-24)));
+        assert_eq!(hi, 1.0 - 2f64.powi(-24));
+        let (_, below, _) = Stream::ziggurat_point32(0xffff_ff00);
+        let (_, above, _) = Stream::ziggurat_point32(0x0000_0000);
+        assert_eq!(below, -above);
+        assert_eq!(Stream::uniform_from32(0), 2f64.powi(-33));
+        assert_eq!(Stream::uniform_from32(u32::MAX), 1.0 - 2f64.powi(-33));
     }
 
     /// Batches are N(0, 1): moments of 10^6 values within 5 standard errors, a KS test on

@@ -98,8 +98,11 @@ fn simulate_block(
     h: &mut Histograms,
     mut each: impl FnMut(&Scratch),
 ) {
-    for i in block_range(spec, k) {
-        let mut rng = iteration_rng(spec.seed, i);
+    let range = block_range(spec, k);
+    // One generator for the block, restarted on stream i for iteration i.
+    let mut rng = iteration_rng(spec.seed, range.start);
+    for i in range {
+        rng.restart(i);
         iteration::simulate(s, p, &mut rng, sc, h);
         each(sc);
     }

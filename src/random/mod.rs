@@ -77,6 +77,14 @@ impl Stream {
         }
     }
 
+    /// Start stream `stream` under the same key, as [`Stream::new`] would, without
+    /// building (and zeroing) a new 1 KiB buffer: the engine does this once per iteration.
+    pub fn restart(&mut self, stream: u64) {
+        self.inner.set_word_pos(0);
+        self.inner.set_stream(stream);
+        self.pos = BUFFER;
+    }
+
     #[cold]
     #[inline(never)]
     fn refill(&mut self) {
@@ -570,6 +578,27 @@ mod tests {
                 assert_eq!(u.to_bits(), want.to_bits(), "uniform {k} of {len}");
             }
             assert_eq!(batch.next_u32(), plain.next_u32(), "the stream continues");
+        }
+    }
+
+    /// A restarted stream is a new one: same values, whatever was read before.
+    #[test]
+    fn restart_is_a_new_stream() {
+        let mut reused = Stream::new(key(8), 0);
+        for stream in [3u64, 0, 1 << 40, 3] {
+            // Leave the buffer part-read (and the generator mid-block) before restarting.
+            let mut batch = vec![0.0; 333];
+            reused.fill_standard_normals(&mut batch);
+            reused.next_u32();
+            reused.restart(stream);
+            let mut fresh = Stream::new(key(8), stream);
+            for k in 0..3000 {
+                assert_eq!(
+                    reused.next_u64(),
+                    fresh.next_u64(),
+                    "word {k} of stream {stream}"
+                );
+            }
         }
     }
 

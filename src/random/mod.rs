@@ -331,13 +331,21 @@ impl Stream {
         ((word >> 11) as i64) as f64 * (1.0 / (1_u64 << 53) as f64)
     }
 
-    /// The next `out.len() / 4` words of the stream, as [`Stream::word`] reads them, when
-    /// the buffer holds fewer.
+    /// The next `out.len() / 4` words of the stream (at most a buffer's worth), as
+    /// [`Stream::word`] reads them, when the buffer holds fewer: its rest, then the start of
+    /// the next.
     #[cold]
     #[inline(never)]
     fn fill_words_across_refill(&mut self, out: &mut [u8]) {
-        for w in out.chunks_exact_mut(4) {
-            w.copy_from_slice(&self.word().to_le_bytes());
+        debug_assert!(out.len() % 4 == 0 && out.len() <= BUFFER);
+        let take = (BUFFER - self.pos).min(out.len());
+        out[..take].copy_from_slice(&self.buf[self.pos..self.pos + take]);
+        self.pos += take;
+        let rest = out.len() - take;
+        if rest > 0 {
+            self.refill();
+            out[take..].copy_from_slice(&self.buf[..rest]);
+            self.pos = rest;
         }
     }
 

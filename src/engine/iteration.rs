@@ -444,10 +444,22 @@ fn draw_first_attempts(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
 /// The first-round fraud class of every district: one batch of uniforms, one per district
 /// where fraud is possible, in table order.
 fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
-    sc.class.fill(FraudClass::Clean);
     rng.fill_uniforms(&mut sc.class_uniforms);
-    for (&(d, (fi, fe)), &u) in p.fraud_possible.iter().zip(&sc.class_uniforms) {
-        sc.class[d] = fraud::class_from_uniform(u, fi, fe);
+    let bounds = sc
+        .class_uniforms
+        .iter()
+        .zip(&p.fraud_bound)
+        .zip(&p.extreme_bound);
+    if p.fraud_everywhere {
+        // District k is the k-th: a vector pass with no scattered stores.
+        for (c, ((&u, &fraud), &extreme)) in sc.class.iter_mut().zip(bounds) {
+            *c = fraud::class_from_bounds(u, fraud, extreme);
+        }
+    } else {
+        sc.class.fill(FraudClass::Clean);
+        for (&d, ((&u, &fraud), &extreme)) in p.fraud_possible.iter().zip(bounds) {
+            sc.class[d] = fraud::class_from_bounds(u, fraud, extreme);
+        }
     }
 }
 

@@ -125,9 +125,16 @@ pub struct Prepared {
     pub slots: NoiseSlots,
     /// The table as runs of districts of one region.
     pub region_runs: Vec<RegionRun>,
-    /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order, with
-    /// their (f_i, f_e): each draws its class from one uniform of a batch.
-    pub fraud_possible: Vec<(usize, (f64, f64))>,
+    /// Districts where first-round fraud is possible (f_i + f_e > 0), in table order: each
+    /// draws its class from one uniform of a batch.
+    pub fraud_possible: Vec<usize>,
+    /// Their class bounds, as columns so that the classes are found in a vector pass: a
+    /// uniform below `f_e + f_i` is fraud ([`fraud::class_from_bounds`]) ...
+    pub fraud_bound: Vec<f64>,
+    /// ... and below `f_e` extreme.
+    pub extreme_bound: Vec<f64>,
+    /// Fraud is possible in every district: then `fraud_possible` is `0..districts`.
+    pub fraud_everywhere: bool,
     /// By class: the normals a first-round intensity draw takes from its batch
     /// ([`fraud::first_attempts`]).
     pub first_attempts: [usize; 3],
@@ -323,15 +330,24 @@ impl Prepared {
         let rerun_district_normals = (0..s.districts.len())
             .map(|d| counts.district(d, &s.rerun.noise, Some(&s.rerun.turnout)))
             .collect();
-        let fraud_possible = (0..s.districts.len())
+        let fraud_possible: Vec<usize> = (0..s.districts.len())
             .filter(|&d| fraud_probs[d] != (0.0, 0.0))
-            .map(|d| (d, fraud_probs[d]))
             .collect();
+        let (fraud_bound, extreme_bound) = fraud_possible
+            .iter()
+            .map(|&d| {
+                let (fi, fe) = fraud_probs[d];
+                (fe + fi, fe)
+            })
+            .unzip();
         let clean_settled = [&s.recount_detect, &s.rerun.annul]
             .iter()
             .all(|probs| settled(probs.get(FraudClass::Clean)).is_some());
         Self {
+            fraud_everywhere: fraud_possible.len() == s.districts.len(),
             fraud_possible,
+            fraud_bound,
+            extreme_bound,
             first_attempts: CLASSES.map(|class| fraud::first_attempts(&s.fraud, class)),
             clean_settled,
             recounts_possible: s.recount_districts.iter().any(|&r| r)

@@ -11,9 +11,16 @@ use crate::scenario::{FraudClass, FraudModel, TruncNormal};
 /// The class of a district from one uniform draw `u` in [0, 1):
 /// `u < f_e` is extreme, `u < f_e + f_i` incremental, otherwise clean.
 pub fn class_from_uniform(u: f64, incremental: f64, extreme: f64) -> FraudClass {
+    class_from_bounds(u, extreme + incremental, extreme)
+}
+
+/// [`class_from_uniform`] with the bounds computed once: `fraud = f_e + f_i`,
+/// `extreme = f_e`.
+#[inline(always)]
+pub fn class_from_bounds(u: f64, fraud: f64, extreme: f64) -> FraudClass {
     // Counted rather than branched on: classes follow no pattern a branch predictor could
     // learn. (Probabilities are at least 0, so `u < extreme` implies the other.)
-    match u8::from(u < extreme + incremental) + u8::from(u < extreme) {
+    match u8::from(u < fraud) + u8::from(u < extreme) {
         2 => FraudClass::Extreme,
         1 => FraudClass::Incremental,
         _ => FraudClass::Clean,

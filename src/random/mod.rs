@@ -184,7 +184,7 @@ impl Stream {
     /// function by about 10⁻⁷ at most.
     ///
     /// Values go in chunks of [`CHUNK`]: the chunk's first attempts from the next
-    /// `CHUNK` words, all at once (the loop vectorises); then the chunk's few values whose
+    /// `CHUNK` words, all at once (four at a time with AVX2); then the chunk's few values whose
     /// attempt falls outside the rectangles (1.2%) finish the ziggurat in order, from the
     /// stream after those words, with 64-bit attempts as [`Draws::standard_normal`] makes.
     /// Each value is an exact ziggurat draw from words used once, so the values are

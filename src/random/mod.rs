@@ -215,40 +215,44 @@ impl Stream {
         out: &mut [f64],
         first_attempts: impl Fn(&ChunkWords, &mut [f64; CHUNK]) -> u32,
     ) {
+        let mut spill = [0; 4 * CHUNK];
         let mut chunks = out.chunks_exact_mut(CHUNK);
         for chunk in &mut chunks {
             let chunk: &mut [f64; CHUNK] = chunk.try_into().unwrap();
-            let start = self.pos;
-            // Read in place: a copy of the words, stored whole and then loaded byte by
-            // byte for the layers, stalls on store forwarding.
-            if let Some(words) = self.buf.get(start..start + 4 * CHUNK) {
-                let words: &ChunkWords = words.try_into().unwrap();
-                let outside = first_attempts(words, chunk);
-                self.pos += 4 * CHUNK;
-                if outside != 0 {
-                    // Kept, as the buffer may be refilled while finishing.
-                    let words = *words;
-                    self.finish_outside(outside, &words, chunk);
-                }
-            } else {
-                let mut words = [0; 4 * CHUNK];
-                self.fill_words_across_refill(&mut words);
-                let outside = first_attempts(&words, chunk);
-                if outside != 0 {
-                    self.finish_outside(outside, &words, chunk);
-                }
+            let words: &ChunkWords = self.next_words(4 * CHUNK, &mut spill).try_into().unwrap();
+            let outside = first_attempts(words, chunk);
+            if outside != 0 {
+                // Kept, as the buffer may be refilled while finishing.
+                let words = *words;
+                self.finish_outside(outside, &words, chunk);
             }
         }
         let rest = chunks.into_remainder();
         if !rest.is_empty() {
             let mut words = [0; 4 * CHUNK];
-            self.fill_words_across_refill(&mut words[..4 * rest.len()]);
+            words[..4 * rest.len()].copy_from_slice(self.next_words(4 * rest.len(), &mut spill));
             let mut values = [0.0; CHUNK];
             let outside = first_attempts(&words, &mut values) & ((1 << rest.len()) - 1);
             rest.copy_from_slice(&values[..rest.len()]);
             if outside != 0 {
                 self.finish_outside(outside, &words, rest);
             }
+        }
+    }
+
+    /// The next `len / 4` words of the stream (`len` at most a chunk's bytes): read in place
+    /// from the buffer when it holds them all, else copied into `spill` across the refill.
+    /// (A copy of the words, stored whole and then loaded byte by byte for the layers,
+    /// stalls on store forwarding; reading in place avoids it in the common case.)
+    #[inline(always)]
+    fn next_words<'a>(&'a mut self, len: usize, spill: &'a mut ChunkWords) -> &'a [u8] {
+        let start = self.pos;
+        if start + len <= BUFFER {
+            self.pos += len;
+            &self.buf[start..start + len]
+        } else {
+            self.fill_words_across_refill(&mut spill[..len]);
+            &spill[..len]
         }
     }
 
@@ -298,20 +302,11 @@ impl Stream {
     /// 53 bits; a probability compared with such a uniform is rounded to that grid, a
     /// change of at most 2⁻³³.
     pub fn fill_uniforms(&mut self, out: &mut [f64]) {
-        let convert = |out: &mut [f64], words: &[u8]| {
-            for (v, w) in out.iter_mut().zip(words.chunks_exact(4)) {
-                *v = Self::uniform_from32(u32::from_le_bytes(w.try_into().unwrap()));
-            }
-        };
+        let mut spill = [0; 4 * CHUNK];
         for chunk in out.chunks_mut(CHUNK) {
-            let len = 4 * chunk.len();
-            if let Some(words) = self.buf.get(self.pos..self.pos + len) {
-                convert(chunk, words);
-                self.pos += len;
-            } else {
-                let mut words = [0; 4 * CHUNK];
-                self.fill_words_across_refill(&mut words[..len]);
-                convert(chunk, &words);
+            let words = self.next_words(4 * chunk.len(), &mut spill);
+            for (v, w) in chunk.iter_mut().zip(words.chunks_exact(4)) {
+                *v = Self::uniform_from32(u32::from_le_bytes(w.try_into().unwrap()));
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod partial;
 pub mod random;
 pub mod report;
 pub mod scenario;
+mod simd;
 pub mod sweep;
 
 use clap::Parser;

@@ -24,8 +24,8 @@ pub(super) fn fill(
     eta: &mut [f64],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if super::first_round::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `fill_avx2` needs.
+    if crate::simd::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `fill_avx2` needs.
         return unsafe { fill_avx2(p, district_sd, shift, batch, eta) };
     }
     fill_inline(p, district_sd, shift, batch, eta);

@@ -28,57 +28,11 @@ pub(super) fn party_count<const P: usize>(p: &Prepared) -> usize {
 /// Finish the first round once its draws are in `sc`; true if any district is annulled.
 pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
     #[cfg(target_arch = "x86_64")]
-    if use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `finish_avx2` needs.
+    if crate::simd::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `finish_avx2` needs.
         return unsafe { finish_avx2::<P>(s, p, sc) };
     }
     finish_inline::<P>(s, p, sc)
-}
-
-/// Tests set this (through [`force_build`]) to run the portable build on a machine with
-/// AVX2.
-#[cfg(test)]
-static PORTABLE_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// While alive, the vector stages run the portable build (`portable`) or the AVX2 one;
-/// dropping it restores AVX2.
-#[cfg(test)]
-pub(super) struct ForcedBuild {
-    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
-}
-
-/// Tests: force the portable or the AVX2 build until the guard is dropped. Tests that force
-/// a build take turns, so one test's portable pass cannot be switched back to AVX2 by
-/// another finishing meanwhile (tests that do not force a build may run either).
-#[cfg(test)]
-pub(super) fn force_build(portable: bool) -> ForcedBuild {
-    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let guard = TURN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    PORTABLE_ONLY.store(portable, std::sync::atomic::Ordering::Relaxed);
-    ForcedBuild {
-        _one_at_a_time: guard,
-    }
-}
-
-#[cfg(test)]
-impl Drop for ForcedBuild {
-    fn drop(&mut self) {
-        PORTABLE_ONLY.store(false, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// Whether the vector stages run their AVX2 build: the CPU has AVX2, and (in tests) the
-/// portable build is not asked for. Every caller's `unsafe` AVX2 call relies on this.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub(super) fn use_avx2() -> bool {
-    #[cfg(test)]
-    let portable_only = PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
-    #[cfg(not(test))]
-    let portable_only = false;
-    std::arch::is_x86_feature_detected!("avx2") && !portable_only
 }
 
 /// [`finish_inline`] compiled with AVX2 enabled.

@@ -703,8 +703,8 @@ fn count_equal(winners: &[u16], who: u16) -> u32 {
 #[inline(never)]
 fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
     #[cfg(target_arch = "x86_64")]
-    if first_round::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `record_avx2` needs.
+    if crate::simd::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `record_avx2` needs.
         return unsafe { record_avx2(p, sc, h) };
     }
     record_inline(p, sc, h);
@@ -834,7 +834,7 @@ mod tests {
         use sha2::{Digest, Sha256};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for portable in [false, true] {
-            let _build = first_round::force_build(portable);
+            let _build = crate::simd::force_build(portable);
             for (file, expected) in [
                 (
                     "benches/data/perf-125x5.toml",

@@ -10,7 +10,7 @@
 //! `iteration.rs` holds them to it.
 
 use super::first_round::{
-    self, leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
+    leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
 };
 use super::iteration::VACANT;
 use super::prepared::Prepared;
@@ -85,8 +85,8 @@ pub(super) fn votes<const P: usize>(
     annulled: &[u32],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if first_round::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all it needs.
+    if crate::simd::use_avx2() {
+        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all it needs.
         return unsafe { votes_avx2::<P>(s, p, c, annulled) };
     }
     votes_inline::<P>(s, p, c, annulled)
@@ -95,7 +95,7 @@ pub(super) fn votes<const P: usize>(
 /// The official counts and winners of the `k` reruns, once their fraud is drawn.
 pub(super) fn winners<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
     #[cfg(target_arch = "x86_64")]
-    if first_round::use_avx2() {
+    if crate::simd::use_avx2() {
         // SAFETY: as in `votes`.
         return unsafe { winners_avx2::<P>(s, p, c, k) };
     }
@@ -268,7 +268,7 @@ mod tests {
         ];
         let mut rng = crate::engine::iteration_rng(5, 0);
         for portable in [false, true] {
-            let _build = first_round::force_build(portable);
+            let _build = crate::simd::force_build(portable);
             for overrides in cases {
                 let overrides: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
                 let file = root.join("scenarios/azerbaijan-2005.toml");

@@ -192,8 +192,9 @@ impl Stream {
     /// [`Draws::standard_normal`] would give.
     pub fn fill_standard_normals(&mut self, out: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, all `fill_standard_normals_avx2` needs.
+        if crate::simd::use_avx2() {
+            // SAFETY: the CPU supports AVX2 (`simd::use_avx2`), all
+            // `fill_standard_normals_avx2` needs.
             return unsafe { self.fill_standard_normals_avx2(out) };
         }
         self.fill_standard_normals_with(out, Self::first_attempts)

@@ -450,7 +450,7 @@ fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
         .iter()
         .zip(&p.fraud_bound)
         .zip(&p.extreme_bound);
-    if p.fraud_everywhere {
+    if p.fraud_everywhere() {
         // District k is the k-th: a vector pass with no scattered stores.
         for (c, ((&u, &fraud), &extreme)) in sc.class.iter_mut().zip(bounds) {
             *c = fraud::class_from_bounds(u, fraud, extreme);

@@ -133,8 +133,6 @@ pub struct Prepared {
     pub fraud_bound: Vec<f64>,
     /// ... and below `f_e` extreme.
     pub extreme_bound: Vec<f64>,
-    /// Fraud is possible in every district: then `fraud_possible` is `0..districts`.
-    pub fraud_everywhere: bool,
     /// By class: the normals a first-round intensity draw takes from its batch
     /// ([`fraud::first_attempts`]).
     pub first_attempts: [usize; 3],
@@ -244,6 +242,11 @@ impl NormalCounts<'_> {
 }
 
 impl Prepared {
+    /// Fraud is possible in every district: then `fraud_possible` is `0..districts`.
+    pub fn fraud_everywhere(&self) -> bool {
+        self.fraud_possible.len() == self.districts
+    }
+
     /// Compile a validated scenario.
     pub fn new(s: &Scenario) -> Self {
         let p_count = s.parties.len();
@@ -344,7 +347,6 @@ impl Prepared {
             .iter()
             .all(|probs| settled(probs.get(FraudClass::Clean)).is_some());
         Self {
-            fraud_everywhere: fraud_possible.len() == s.districts.len(),
             fraud_possible,
             fraud_bound,
             extreme_bound,

@@ -736,7 +736,10 @@ fn record_inline(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
             }
             *seats = won;
         }
-        sc.vacant[o] = count_equal(winners, VACANT);
+        // Every winner is a party or `VACANT`, so the rest of the districts are vacant.
+        let won: u32 = sc.seats[o * np..(o + 1) * np].iter().sum();
+        sc.vacant[o] = nd as u32 - won;
+        debug_assert_eq!(sc.vacant[o], count_equal(winners, VACANT));
     }
     // Seats whose official winner is not the clean count's (never a vacant one).
     for (q, stolen) in sc.stolen.iter_mut().enumerate() {

@@ -5,7 +5,8 @@
 //! - `floor`: 930 standard normals and 170 uniforms from a fresh `rand_chacha::ChaCha8Rng`
 //!   stream per iteration through `rand_distr`, as issue 5 defines it;
 //! - `engine`: full iterations of `benches/data/perf-125x5.toml`, both outcomes (arguments
-//!   `key=value` override it, as `--set` does, to see what a part of the model costs);
+//!   `key=value` override it, as `--set` does, to see what a part of the model costs; an
+//!   argument ending in `.toml` times that scenario instead);
 //!
 //! and their ratio, from the best runs and from the median ones. The engine's 30 runs take
 //! about three times as long as the floor's, so its median sees more of the machine's slow
@@ -15,7 +16,7 @@
 //! (`taskset -c 0 A & taskset -c 1 B`), then swap the cores.
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use seatsim::engine::{self, Hooks, RunSpec};
@@ -41,14 +42,19 @@ fn best_of(n: u64, mut run: impl FnMut(u64) -> f64) -> (f64, f64) {
 
 fn main() {
     let floor = best_of(4096, |from| floor_draws(from..from + 4096, chacha_stream));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml");
     // Arguments of the form `key=value` override the scenario, as `--set` does, to see what
-    // a part of the model costs (`cargo bench --bench best_of -- fraud.extreme=0`).
-    let overrides: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a.contains('='))
-        .collect();
-    let s = Scenario::load(&path, &overrides).expect("benchmark scenario loads");
+    // a part of the model costs (`cargo bench --bench best_of -- fraud.extreme=0`); one
+    // ending in `.toml` is the scenario to time (cargo adds `--bench`, which is neither).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let overrides: Vec<String> = args.iter().filter(|a| a.contains('=')).cloned().collect();
+    let path = match args
+        .iter()
+        .find(|a| a.ends_with(".toml") && !a.contains('='))
+    {
+        Some(scenario) => PathBuf::from(scenario),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml"),
+    };
+    let s = Scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let engine = best_of(8192, |from| {
         let spec = RunSpec {
             seed: 1,

@@ -257,9 +257,9 @@ impl Stream {
         }
     }
 
-    /// Word `j` of a chunk.
+    /// Word `j` of a run of stream bytes (a chunk's, or a batch of uniforms').
     #[inline(always)]
-    fn word_of(words: &ChunkWords, j: usize) -> u32 {
+    fn word_of(words: &[u8], j: usize) -> u32 {
         u32::from_le_bytes(words[4 * j..4 * j + 4].try_into().unwrap())
     }
 
@@ -306,8 +306,8 @@ impl Stream {
         let mut spill = [0; 4 * CHUNK];
         for chunk in out.chunks_mut(CHUNK) {
             let words = self.next_words(4 * chunk.len(), &mut spill);
-            for (v, w) in chunk.iter_mut().zip(words.chunks_exact(4)) {
-                *v = Self::uniform_from32(u32::from_le_bytes(w.try_into().unwrap()));
+            for (j, v) in chunk.iter_mut().enumerate() {
+                *v = Self::uniform_from32(Self::word_of(words, j));
             }
         }
     }

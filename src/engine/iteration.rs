@@ -215,6 +215,14 @@ impl<'a> Normals<'a> {
         }
     }
 
+    /// The next `n` normals, unscaled.
+    #[inline(always)]
+    fn take(&mut self, n: usize) -> &'a [f64] {
+        let z = &self.z[self.next..self.next + n];
+        self.next += n;
+        z
+    }
+
     /// Every normal of the batch was used: the counts in [`Prepared`] match the draws.
     fn finish(self) {
         debug_assert_eq!(self.next, self.z.len(), "normals drawn and used differ");
@@ -257,9 +265,20 @@ fn draw_party_noise(
         *n = z.scaled(sd);
     }
     let np = nat.len();
-    for row in shift.chunks_mut(np) {
-        for ((r, &sd), &n) in row.iter_mut().zip(regional_sd).zip(nat.iter()) {
-            *r = n + z.scaled(sd);
+    let regional_sd = &regional_sd[..np];
+    if regional_sd.iter().all(|&sd| sd > 0.0) {
+        // Every term takes a normal (the usual case): no branch per term.
+        let draws = z.take(shift.len());
+        for (row, draws) in shift.chunks_exact_mut(np).zip(draws.chunks_exact(np)) {
+            for (((r, &sd), &n), &z) in row.iter_mut().zip(regional_sd).zip(nat.iter()).zip(draws) {
+                *r = n + sd * z;
+            }
+        }
+    } else {
+        for row in shift.chunks_mut(np) {
+            for ((r, &sd), &n) in row.iter_mut().zip(regional_sd).zip(nat.iter()) {
+                *r = n + z.scaled(sd);
+            }
         }
     }
 }
@@ -401,13 +420,20 @@ fn draw_intention<const P: usize>(
     // district's class (`Prepared::recount_settled`, `annul_settled`). Then the districts
     // with draws left, listed without a branch per district.
     let (recount_settled, annul_settled) = (p.recount_settled, p.annul_settled);
-    let mut busy = 0;
-    for d in 0..nd {
-        let class = sc.class[d] as usize;
-        sc.recounted[d] = s.recount_districts[d] | recount_settled[class];
-        sc.annul_drawn[d] = s.rerun.forced[d] | annul_settled[class];
-        sc.busy[busy] = d as u32;
-        busy += usize::from(class != FraudClass::Clean as usize || !p.clean_settled);
+    let (mut busy, clean_busy) = (0, !p.clean_settled);
+    let list = &mut sc.busy[..nd];
+    for (d, (((&class, (recounted, annulled)), &listed), &forced)) in sc.class[..nd]
+        .iter()
+        .zip(sc.recounted[..nd].iter_mut().zip(&mut sc.annul_drawn[..nd]))
+        .zip(&s.recount_districts[..nd])
+        .zip(&s.rerun.forced[..nd])
+        .enumerate()
+    {
+        let class = class as usize;
+        *recounted = listed | recount_settled[class];
+        *annulled = forced | annul_settled[class];
+        list[busy] = d as u32;
+        busy += usize::from((class != FraudClass::Clean as usize) | clean_busy);
     }
     sc.stuffing[..nd].fill(0.0);
     sc.stealing[..nd].fill(0.0);
@@ -620,28 +646,40 @@ fn run_reruns<const P: usize>(
     let (np, nd) = (party_count::<P>(p), p.districts);
     let rr = &s.rerun;
     // The annulled districts, listed without a branch per district, hold a new election.
-    let mut annulled = 0;
-    let mut wanted = p.rerun_shared_normals;
-    for d in 0..p.districts {
-        sc.busy[annulled] = d as u32;
-        let a = usize::from(sc.annulled[d]);
-        annulled += a;
-        wanted += a * p.rerun_district_normals[d];
+    let (mut annulled, mut wanted) = (0, p.rerun_shared_normals);
+    let list = &mut sc.busy[..nd];
+    for (d, (&a, &normals)) in sc.annulled[..nd]
+        .iter()
+        .zip(&p.rerun_district_normals[..nd])
+        .enumerate()
+    {
+        list[annulled] = d as u32;
+        annulled += usize::from(a);
+        wanted += if a { normals } else { 0 };
     }
     let batch = &mut batch[..wanted];
     rng.fill_standard_normals(batch);
     let mut z = Normals::new(batch);
-    draw_party_noise(
-        &mut z,
-        &rr.noise.national,
-        &rr.noise.regional,
-        &mut sc.nat,
-        &mut sc.reg,
-    );
-    let t_nat = z.scaled(rr.turnout.national_sd);
-    for t in sc.t_reg.iter_mut() {
-        *t = z.scaled(rr.turnout.regional_sd);
-    }
+    let t_nat = if p.rerun_shared_normals == 0 {
+        // No national or regional rerun noise (the usual case): every term is 0, as the
+        // draws below would give without taking a normal.
+        sc.reg.fill(0.0);
+        sc.t_reg.fill(0.0);
+        0.0
+    } else {
+        draw_party_noise(
+            &mut z,
+            &rr.noise.national,
+            &rr.noise.regional,
+            &mut sc.nat,
+            &mut sc.reg,
+        );
+        let t_nat = z.scaled(rr.turnout.national_sd);
+        for t in sc.t_reg.iter_mut() {
+            *t = z.scaled(rr.turnout.regional_sd);
+        }
+        t_nat
+    };
     // Per annulled district in order: its eta and turnout noise, from the batch.
     let c = &mut sc.rerun;
     for k in 0..annulled {

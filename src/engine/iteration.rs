@@ -419,22 +419,33 @@ fn draw_intention<const P: usize>(
     // What needs no draw: a forced recount or annulment, or a settled probability for the
     // district's class (`Prepared::recount_settled`, `annul_settled`). Then the districts
     // with draws left, listed without a branch per district.
-    let (recount_settled, annul_settled) = (p.recount_settled, p.annul_settled);
-    let (mut busy, clean_busy) = (0, !p.clean_settled);
+    let classes = &sc.class[..nd];
+    settle(
+        &mut sc.recounted[..nd],
+        classes,
+        &s.recount_districts,
+        p.recount_settled,
+    );
+    settle(
+        &mut sc.annul_drawn[..nd],
+        classes,
+        &s.rerun.forced,
+        p.annul_settled,
+    );
     let list = &mut sc.busy[..nd];
-    for (d, (((&class, (recounted, annulled)), &listed), &forced)) in sc.class[..nd]
-        .iter()
-        .zip(sc.recounted[..nd].iter_mut().zip(&mut sc.annul_drawn[..nd]))
-        .zip(&s.recount_districts[..nd])
-        .zip(&s.rerun.forced[..nd])
-        .enumerate()
-    {
-        let class = class as usize;
-        *recounted = listed | recount_settled[class];
-        *annulled = forced | annul_settled[class];
-        list[busy] = d as u32;
-        busy += usize::from((class != FraudClass::Clean as usize) | clean_busy);
-    }
+    let busy = if p.clean_settled {
+        let mut busy = 0;
+        for (d, &class) in classes.iter().enumerate() {
+            list[busy] = d as u32;
+            busy += usize::from(class != FraudClass::Clean);
+        }
+        busy
+    } else {
+        for (d, at) in list.iter_mut().enumerate() {
+            *at = d as u32;
+        }
+        nd
+    };
     sc.stuffing[..nd].fill(0.0);
     sc.stealing[..nd].fill(0.0);
     draw_first_attempts(p, rng, sc);
@@ -455,6 +466,18 @@ fn draw_intention<const P: usize>(
         }
     }
     count_recounts(p, sc, h, nd);
+}
+
+/// `out[d] = listed[d] | settled[class[d]]`: an event forced for the district, or certain
+/// for its class. The table is looked up by comparisons, so the loop runs on vectors of
+/// districts.
+#[inline(always)]
+fn settle(out: &mut [bool], class: &[FraudClass], listed: &[bool], settled: [bool; 3]) {
+    for ((o, &class), &listed) in out.iter_mut().zip(class).zip(listed) {
+        let c = class as u8;
+        let certain = (settled[0] & (c == 0)) | (settled[1] & (c == 1)) | (settled[2] & (c == 2));
+        *o = listed | certain;
+    }
 }
 
 /// The first attempt of every first-round fraud intensity, in one batch of normals, in
@@ -645,17 +668,22 @@ fn run_reruns<const P: usize>(
 ) {
     let (np, nd) = (party_count::<P>(p), p.districts);
     let rr = &s.rerun;
-    // The annulled districts, listed without a branch per district, hold a new election.
+    // The annulled districts (about a tenth) hold a new election: listed from a bit mask per
+    // 64 districts, one step per annulled district rather than a pass over all of them.
     let (mut annulled, mut wanted) = (0, p.rerun_shared_normals);
     let list = &mut sc.busy[..nd];
-    for (d, (&a, &normals)) in sc.annulled[..nd]
-        .iter()
-        .zip(&p.rerun_district_normals[..nd])
-        .enumerate()
-    {
-        list[annulled] = d as u32;
-        annulled += usize::from(a);
-        wanted += if a { normals } else { 0 };
+    for (block, flags) in sc.annulled[..nd].chunks(64).enumerate() {
+        let mut bits = flags
+            .iter()
+            .enumerate()
+            .fold(0u64, |bits, (i, &a)| bits | (u64::from(a) << i));
+        while bits != 0 {
+            let d = block * 64 + bits.trailing_zeros() as usize;
+            list[annulled] = d as u32;
+            annulled += 1;
+            wanted += p.rerun_district_normals[d];
+            bits &= bits - 1;
+        }
     }
     let batch = &mut batch[..wanted];
     rng.fill_standard_normals(batch);

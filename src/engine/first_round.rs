@@ -11,7 +11,7 @@
 use super::histograms::{fingerprint_bin, FINGERPRINT_BINS};
 use super::iteration::{Scratch, FINGERPRINT_DISCARD, VACANT};
 use super::prepared::Prepared;
-use crate::model::exp::exp;
+use crate::model::exp::exp_nonpositive;
 use crate::model::{fraud, rerun, tally, turnout};
 use crate::scenario::{Baseline, Scenario};
 
@@ -103,7 +103,8 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
             .zip(max.iter())
             .zip(total.iter_mut())
         {
-            let v = exp(e - m);
+            // e <= m: the leader's term is exp(0) = 1, the others' arguments negative.
+            let v = exp_nonpositive(e - m);
             *o = v;
             *t += v;
         }
@@ -279,10 +280,14 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
         || rules.winner_share_above.is_some()
         || rules.margin_below.is_some();
     // Annulled whatever the count, or invalid: a pass without branches.
-    let min_turnout = s.min_turnout.unwrap_or(f64::NEG_INFINITY);
     let annulled = &mut sc.annulled[..nd];
-    for ((a, &drawn), &t) in annulled.iter_mut().zip(&sc.annul_drawn[..nd]).zip(t_off) {
-        *a = drawn | (t < min_turnout);
+    match s.min_turnout {
+        None => annulled.copy_from_slice(&sc.annul_drawn[..nd]),
+        Some(min_turnout) => {
+            for ((a, &drawn), &t) in annulled.iter_mut().zip(&sc.annul_drawn[..nd]).zip(t_off) {
+                *a = drawn | (t < min_turnout);
+            }
+        }
     }
     if by_rule {
         for (d, a) in annulled.iter_mut().enumerate() {

@@ -14,7 +14,7 @@ use super::first_round::{
 };
 use super::iteration::VACANT;
 use super::prepared::Prepared;
-use crate::model::exp::exp;
+use crate::model::exp::exp_nonpositive;
 use crate::model::{fraud, turnout};
 use crate::scenario::Scenario;
 
@@ -143,7 +143,11 @@ fn votes_inline<const P: usize>(
     total.fill(0.0);
     for col in c.votes[..np * nd].chunks_exact_mut(nd) {
         for ((e, &m), t) in col[..k].iter_mut().zip(max.iter()).zip(total.iter_mut()) {
-            let v = if *e == m { 1.0 } else { exp(*e - m) };
+            let v = if *e == m {
+                1.0
+            } else {
+                exp_nonpositive(*e - m)
+            };
             *e = v;
             *t += v;
         }

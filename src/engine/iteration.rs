@@ -267,11 +267,18 @@ fn draw_party_noise(
     let np = nat.len();
     let regional_sd = &regional_sd[..np];
     if regional_sd.iter().all(|&sd| sd > 0.0) {
-        // Every term takes a normal (the usual case): no branch per term.
+        // Every term takes a normal (a first round's usual case): no branch per term.
         let draws = z.take(shift.len());
         for (row, draws) in shift.chunks_exact_mut(np).zip(draws.chunks_exact(np)) {
             for (((r, &sd), &n), &z) in row.iter_mut().zip(regional_sd).zip(nat.iter()).zip(draws) {
                 *r = n + sd * z;
+            }
+        }
+    } else if regional_sd.iter().all(|&sd| sd == 0.0) {
+        // No term takes a normal (a rerun's usual case): `scaled` would give 0 for each.
+        for row in shift.chunks_exact_mut(np) {
+            for (r, &n) in row.iter_mut().zip(nat.iter()) {
+                *r = n + 0.0;
             }
         }
     } else {
@@ -688,26 +695,17 @@ fn run_reruns<const P: usize>(
     let batch = &mut batch[..wanted];
     rng.fill_standard_normals(batch);
     let mut z = Normals::new(batch);
-    let t_nat = if p.rerun_shared_normals == 0 {
-        // No national or regional rerun noise (the usual case): every term is 0, as the
-        // draws below would give without taking a normal.
-        sc.reg.fill(0.0);
-        sc.t_reg.fill(0.0);
-        0.0
-    } else {
-        draw_party_noise(
-            &mut z,
-            &rr.noise.national,
-            &rr.noise.regional,
-            &mut sc.nat,
-            &mut sc.reg,
-        );
-        let t_nat = z.scaled(rr.turnout.national_sd);
-        for t in sc.t_reg.iter_mut() {
-            *t = z.scaled(rr.turnout.regional_sd);
-        }
-        t_nat
-    };
+    draw_party_noise(
+        &mut z,
+        &rr.noise.national,
+        &rr.noise.regional,
+        &mut sc.nat,
+        &mut sc.reg,
+    );
+    let t_nat = z.scaled(rr.turnout.national_sd);
+    for t in sc.t_reg.iter_mut() {
+        *t = z.scaled(rr.turnout.regional_sd);
+    }
     // Per annulled district in order: its eta and turnout noise, from the batch.
     let c = &mut sc.rerun;
     for k in 0..annulled {

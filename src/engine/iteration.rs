@@ -481,8 +481,10 @@ fn draw_intention<const P: usize>(
 #[inline(always)]
 fn settle(out: &mut [bool], class: &[FraudClass], listed: &[bool], settled: [bool; 3]) {
     for ((o, &class), &listed) in out.iter_mut().zip(class).zip(listed) {
-        let c = class as u8;
-        let certain = (settled[0] & (c == 0)) | (settled[1] & (c == 1)) | (settled[2] & (c == 2));
+        let is = |other: FraudClass| class as u8 == other as u8;
+        let certain = (settled[0] & is(FraudClass::Clean))
+            | (settled[1] & is(FraudClass::Incremental))
+            | (settled[2] & is(FraudClass::Extreme));
         *o = listed | certain;
     }
 }

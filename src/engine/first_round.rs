@@ -2,8 +2,11 @@
 //! (MODEL.md steps 1–5): shares, turnout, true and official votes (intention baseline), then
 //! winners, stolen-seat references, the fingerprint and annulment (both baselines).
 //!
-//! Quantities are stored as columns, `[party * D + district]`, and every loop runs over
+//! Quantities are stored as columns, `[party * lanes + district]`, and every loop runs over
 //! districts, so the compiler keeps four districts in one AVX2 register (two with SSE2).
+//! The loops run over all [`Prepared::lanes`], padding included, so they never take a
+//! scalar remainder; what is per district and not per lane (the fingerprint's counts,
+//! annulment) stops at the last district.
 //! This stage is compiled twice, for the baseline x86-64 target and for AVX2, and the CPU
 //! picks at run time. Both builds give the same bits: the arithmetic is IEEE additions,
 //! multiplications, divisions and comparisons only, with no fused multiply-add.
@@ -55,7 +58,7 @@ fn finish_inline<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -
 /// Step 2: `T = logistic(logit(centre) + noise)`, or the centre itself without noise.
 #[inline(always)]
 fn true_turnout(p: &Prepared, sc: &mut Scratch) {
-    let nd = p.districts;
+    let nd = p.lanes;
     let c = &p.columns;
     turnout_columns(
         &mut sc.t_true[..nd],
@@ -79,7 +82,8 @@ pub(super) fn turnout_columns(out: &mut [f64], centre: &[f64], logit: &[f64], no
 /// marginal-voter formula).
 #[inline(always)]
 fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    // `nd` counts lanes: the padding's too.
+    let (np, nd) = (party_count::<P>(p), p.lanes);
     let c = &p.columns;
     let max = &mut sc.max[..nd];
     max.fill(f64::NEG_INFINITY);
@@ -126,9 +130,13 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
             }
         }
         Some(marginal) => {
-            // Rare: district by district, through the model's own formula.
+            // Rare: district by district, through the model's own formula; the padding
+            // has no votes, as its electorate of 0 gives it in the formula above.
             let (share, v) = (&mut sc.d_share[..np], &mut sc.d_votes[..np]);
-            for (d, &inv) in total.iter().enumerate() {
+            for col in sc.votes[..np * nd].chunks_exact_mut(nd) {
+                col[p.districts..].fill(0.0);
+            }
+            for (d, &inv) in total[..p.districts].iter().enumerate() {
                 for (q, s) in share.iter_mut().enumerate() {
                     *s = sc.votes[q * nd + d] * inv;
                 }
@@ -147,7 +155,7 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
 /// recounted one y = 0, which give exactly `V` and the recount formula `V[b] + x A`.
 #[inline(always)]
 fn official_votes<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (np, nd) = (party_count::<P>(p), p.lanes);
     let (votes, official) = (&sc.votes[..np * nd], &mut sc.official[..np * nd]);
     let (x, y) = (&sc.stuffing[..nd], &sc.stealing[..nd]);
     let t_true = &sc.t_true[..nd];
@@ -232,7 +240,8 @@ pub(super) fn official_columns(
 /// which districts are annulled. True if any is.
 #[inline(always)]
 fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    // Lanes for the vector passes; districts for what is counted or listed per district.
+    let (np, nd, districts) = (party_count::<P>(p), p.lanes, p.districts);
     let official = &sc.official[..np * nd];
     let t_off = &sc.t_off[..nd];
     leaders(official, nd, &mut sc.winner[..nd], &mut sc.d_off[..np]);
@@ -270,7 +279,7 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
                 FINGERPRINT_DISCARD
             };
         }
-        for &bin in bins.iter() {
+        for &bin in &bins[..districts] {
             sc.fingerprint[bin as usize] += 1;
         }
     }
@@ -280,11 +289,15 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
         || rules.winner_share_above.is_some()
         || rules.margin_below.is_some();
     // Annulled whatever the count, or invalid: a pass without branches.
-    let annulled = &mut sc.annulled[..nd];
+    let annulled = &mut sc.annulled[..districts];
     match s.min_turnout {
-        None => annulled.copy_from_slice(&sc.annul_drawn[..nd]),
+        None => annulled.copy_from_slice(&sc.annul_drawn[..districts]),
         Some(min_turnout) => {
-            for ((a, &drawn), &t) in annulled.iter_mut().zip(&sc.annul_drawn[..nd]).zip(t_off) {
+            for ((a, &drawn), &t) in annulled
+                .iter_mut()
+                .zip(&sc.annul_drawn[..districts])
+                .zip(t_off)
+            {
                 *a = drawn | (t < min_turnout);
             }
         }

@@ -47,9 +47,13 @@ pub const VACANT: u16 = u16::MAX;
 pub(super) const FINGERPRINT_DISCARD: u32 = (FINGERPRINT_BINS * FINGERPRINT_BINS) as u32;
 
 /// Per-thread buffers, allocated once, so the hot loop never allocates. Quantities of the
-/// first round are columns: `[party * D + district]`, or `[district]`.
+/// first round are columns: `[party * lanes + district]`, or `[district]`, each
+/// [`Prepared::lanes`] long; the lanes after the last district are padding that the vector
+/// stages compute on and nothing reads (their winners are `VACANT`).
 #[derive(Debug, Clone)]
 pub struct Scratch {
+    /// Districts D (the columns are longer).
+    districts: usize,
     nat: Vec<f64>,
     reg: Vec<f64>,
     t_reg: Vec<f64>,
@@ -83,9 +87,9 @@ pub struct Scratch {
     pub(super) d_off: Vec<f64>,
     pub(super) clean_winner: Vec<u16>,
     pub(super) annulled: Vec<bool>,
-    /// No-rerun winner per district (`VACANT` if invalid).
+    /// No-rerun winner per district (`VACANT` if invalid, and in the padding lanes).
     pub winner: Vec<u16>,
-    /// Rerun-outcome winner per district.
+    /// Rerun-outcome winner per district (likewise).
     pub rerun_winner: Vec<u16>,
     /// `[outcome][party]` seats of the last iteration.
     pub seats: Vec<u32>,
@@ -93,7 +97,7 @@ pub struct Scratch {
     pub vacant: [u32; 2],
     bloc_seats: Vec<u32>,
     stolen: Vec<u32>,
-    /// District wins since the last [`Scratch::flush`], `[(outcome * P + party) * D +
+    /// District wins since the last [`Scratch::flush`], `[(outcome * P + party) * lanes +
     /// district]`: counted in vector passes, one per party, instead of one scattered
     /// addition per district into the histograms.
     wins: Vec<u32>,
@@ -103,7 +107,9 @@ pub struct Scratch {
     pub(super) fingerprint: Vec<u32>,
     /// Each district's fingerprint bin this iteration.
     pub(super) bins: Vec<u32>,
-    /// Room for a batch of standard normals: the first round's, or a rerun's.
+    /// Room for a batch of standard normals: the first round's, or a rerun's; then the 0
+    /// that `NoiseSlots` points to for a term with no draw, and `lanes` of slack so that a
+    /// column of the batch can be read over every lane (`eta::fill`).
     normals: Vec<f64>,
     /// First-round fraud class per district, and the uniforms it comes from.
     class: Vec<FraudClass>,
@@ -122,11 +128,13 @@ pub struct Scratch {
 impl Scratch {
     /// Buffers sized for a prepared scenario.
     pub fn new(p: &Prepared) -> Self {
-        let (np, nd) = (p.parties, p.districts);
-        let column = vec![0.0; nd];
-        let table = vec![0.0; np * nd];
+        let (np, nd, lanes) = (p.parties, p.districts, p.lanes);
+        // Columns the vector stages run over are `lanes` long (see `Prepared::lanes`).
+        let column = vec![0.0; lanes];
+        let table = vec![0.0; np * lanes];
         let party = vec![0.0; np];
         Self {
+            districts: nd,
             nat: party.clone(),
             reg: vec![0.0; p.regions * np],
             t_reg: vec![0.0; p.regions],
@@ -145,17 +153,17 @@ impl Scratch {
             d_share: party.clone(),
             d_votes: party.clone(),
             d_off: party,
-            clean_winner: vec![VACANT; nd],
+            clean_winner: vec![VACANT; lanes],
             annulled: vec![false; nd],
-            winner: vec![VACANT; nd],
-            rerun_winner: vec![VACANT; nd],
+            winner: vec![VACANT; lanes],
+            rerun_winner: vec![VACANT; lanes],
             seats: vec![0; 2 * np],
             vacant: [0; 2],
             bloc_seats: vec![0; 2 * p.blocs],
             stolen: vec![0; np],
-            wins: vec![0; 2 * np * nd],
+            wins: vec![0; 2 * np * lanes],
             fingerprint: vec![0; FINGERPRINT_BINS * FINGERPRINT_BINS + 1],
-            bins: vec![0; nd],
+            bins: vec![0; lanes],
             class: vec![FraudClass::Clean; nd],
             class_uniforms: vec![0.0; p.fraud_possible.len()],
             busy: vec![0; nd],
@@ -164,9 +172,10 @@ impl Scratch {
             rerun: RerunColumns::new(p),
             normals: vec![
                 0.0;
-                1 + p.first_round_normals.max(
-                    p.rerun_shared_normals + p.rerun_district_normals.iter().sum::<usize>()
-                )
+                1 + lanes
+                    + p.first_round_normals.max(
+                        p.rerun_shared_normals + p.rerun_district_normals.iter().sum::<usize>()
+                    )
             ],
         }
     }
@@ -179,11 +188,11 @@ impl Scratch {
             *c = 0;
         }
         self.fingerprint[FINGERPRINT_DISCARD as usize] = 0;
-        // One `stolen` count per party, one winner per district.
-        let (np, nd) = (self.stolen.len(), self.winner.len());
-        for (k, wins) in self.wins.chunks_exact_mut(nd).enumerate() {
+        // One `stolen` count per party, one winner per lane.
+        let (np, nd, lanes) = (self.stolen.len(), self.districts, self.winner.len());
+        for (k, wins) in self.wins.chunks_exact_mut(lanes).enumerate() {
             let (o, q) = (k / np, k % np);
-            for (d, w) in wins.iter_mut().enumerate() {
+            for (d, w) in wins[..nd].iter_mut().enumerate() {
                 h.district_wins[(o * nd + d) * np + q] += u64::from(*w);
                 *w = 0;
             }
@@ -363,7 +372,8 @@ fn simulate_for<const P: usize>(
     rng.fill_standard_normals(&mut batch[..len]);
     // Where `NoiseSlots` points for a term with no draw.
     batch[len] = 0.0;
-    let first = &batch[..=len];
+    // The batch, its 0, and the lanes after them that a column is read over (`eta::fill`).
+    let first = &batch[..];
     let mut z = Normals::new(match p.baseline {
         Baseline::Intention => &first[..p.slots.shared],
         Baseline::Official => &first[..len],
@@ -391,7 +401,8 @@ fn simulate_for<const P: usize>(
 }
 
 /// The first round's draws with an intention baseline: eta and turnout noise from the
-/// batch, then fraud, recount and annulment from the stream.
+/// batch (followed by its 0 and [`Prepared::lanes`] of slack), then fraud, recount and
+/// annulment from the stream.
 fn draw_intention<const P: usize>(
     s: &Scenario,
     p: &Prepared,
@@ -401,7 +412,7 @@ fn draw_intention<const P: usize>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (np, nd, lanes) = (party_count::<P>(p), p.districts, p.lanes);
     let t_nat = z.scaled(s.turnout.national_sd);
     for t in sc.t_reg.iter_mut() {
         *t = z.scaled(s.turnout.regional_sd);
@@ -412,7 +423,8 @@ fn draw_intention<const P: usize>(
         &s.noise.district[..np],
         &sc.reg,
         batch,
-        &mut sc.eta[..np * nd],
+        &mut sc.eta[..np * lanes],
+        &mut sc.total,
     );
     eta::turnout_noise(
         p,
@@ -420,7 +432,8 @@ fn draw_intention<const P: usize>(
         t_nat,
         &sc.t_reg,
         batch,
-        &mut sc.t_noise[..nd],
+        &mut sc.t_noise,
+        &mut sc.total,
     );
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the
@@ -542,7 +555,7 @@ fn draw_official<const P: usize>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (np, nd, lanes) = (party_count::<P>(p), p.districts, p.lanes);
     let b = s.fraud.beneficiary;
     let district_sd = &s.noise.district[..np];
     draw_classes(p, rng, sc);
@@ -591,12 +604,12 @@ fn draw_official<const P: usize>(
                 0.0
             };
             let gets_votes = stands && (cast <= 0.0 || truth[q] > 0.0);
-            sc.eta[q * nd + d] = if gets_votes {
+            sc.eta[q * lanes + d] = if gets_votes {
                 shift[q] + noise
             } else {
                 f64::NEG_INFINITY
             };
-            sc.votes[q * nd + d] = truth[q];
+            sc.votes[q * lanes + d] = truth[q];
         }
         sc.t_true[d] = t_true;
         sc.t_off[d] = t_off;
@@ -612,7 +625,7 @@ fn draw_official<const P: usize>(
             _ => table,
         };
         for (q, &v) in official.iter().enumerate() {
-            sc.official[q * nd + d] = v;
+            sc.official[q * lanes + d] = v;
         }
     }
     count_recounts(p, sc, h, nd);
@@ -638,19 +651,19 @@ fn draw_recount_and_annulment(
 /// official baseline this is where the recovered log shares are added to the noise drawn
 /// in the first round.
 fn first_round_eta(p: &Prepared, eta: &[f64], votes: &[f64], out: &mut [f64], np: usize, d: usize) {
-    let nd = p.districts;
+    let lanes = p.lanes;
     match p.baseline {
         Baseline::Intention => {
             for (q, e) in out[..np].iter_mut().enumerate() {
-                *e = eta[q * nd + d];
+                *e = eta[q * lanes + d];
             }
         }
         Baseline::Official => {
-            let truth = |q: usize| votes[q * nd + d];
+            let truth = |q: usize| votes[q * lanes + d];
             let cast: f64 = (0..np).map(truth).sum();
             let log_share = &p.log_share[d * np..(d + 1) * np];
             for (q, e) in out[..np].iter_mut().enumerate() {
-                let noise = eta[q * nd + d];
+                let noise = eta[q * lanes + d];
                 *e = if noise == f64::NEG_INFINITY {
                     noise
                 } else if cast <= 0.0 {
@@ -675,7 +688,7 @@ fn run_reruns<const P: usize>(
     sc: &mut Scratch,
     h: &mut Histograms,
 ) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (np, nd, lanes) = (party_count::<P>(p), p.districts, p.lanes);
     let rr = &s.rerun;
     // The annulled districts (about a tenth) hold a new election: listed from a bit mask per
     // 64 districts, one step per annulled district rather than a pass over all of them.
@@ -723,7 +736,7 @@ fn run_reruns<const P: usize>(
             &sc.d_eta[..np],
             &sc.reg[r * np..(r + 1) * np],
             &rr.noise.district[..np],
-            |q, e| eta[q * nd + k] = e,
+            |q, e| eta[q * lanes + k] = e,
         );
         let (t_start, (centre, logit)) = match p.baseline {
             Baseline::Intention => (
@@ -785,15 +798,16 @@ unsafe fn record_avx2(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
 
 #[inline(always)]
 fn record_inline(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
-    let (np, nd) = (p.parties, p.districts);
-    for (o, winners) in [&sc.winner[..nd], &sc.rerun_winner[..nd]]
+    let (np, nd, lanes) = (p.parties, p.districts, p.lanes);
+    // Over every lane: the padding's winners are `VACANT`, which no party's count takes.
+    for (o, winners) in [&sc.winner[..lanes], &sc.rerun_winner[..lanes]]
         .into_iter()
         .enumerate()
     {
         // Party by party in vector passes, not by adding 1 to a party's count per district:
         // those additions form one chain through memory when a party wins most districts.
         for (q, seats) in sc.seats[o * np..(o + 1) * np].iter_mut().enumerate() {
-            let wins = &mut sc.wins[(o * np + q) * nd..][..nd];
+            let wins = &mut sc.wins[(o * np + q) * lanes..][..lanes];
             let mut won = 0;
             for (count, &w) in wins.iter_mut().zip(winners) {
                 let here = u32::from(w == q as u16);
@@ -805,14 +819,15 @@ fn record_inline(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
         // Every winner is a party or `VACANT`, so the rest of the districts are vacant.
         let won: u32 = sc.seats[o * np..(o + 1) * np].iter().sum();
         sc.vacant[o] = nd as u32 - won;
-        debug_assert_eq!(sc.vacant[o], count_equal(winners, VACANT));
+        debug_assert_eq!(sc.vacant[o], count_equal(&winners[..nd], VACANT));
+        debug_assert_eq!(count_equal(&winners[nd..], VACANT) as usize, lanes - nd);
     }
     // Seats whose official winner is not the clean count's (never a vacant one).
     for (q, stolen) in sc.stolen.iter_mut().enumerate() {
         let q = q as u16;
-        *stolen = sc.winner[..nd]
+        *stolen = sc.winner[..lanes]
             .iter()
-            .zip(&sc.clean_winner[..nd])
+            .zip(&sc.clean_winner[..lanes])
             .map(|(&w, &c)| u32::from((w == q) & (c != q)))
             .sum();
     }

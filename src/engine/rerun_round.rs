@@ -1,8 +1,11 @@
 //! The arithmetic of the reruns (MODEL.md "Rerun") for every annulled district at once,
 //! after their draws are made: shares, turnout, votes, the official count and winners.
 //!
-//! Like [`super::first_round`], quantities are columns, here `[party * D + k]` for the k-th
-//! annulled district, so that the loops run over districts in vector registers. Each line
+//! Like [`super::first_round`], quantities are columns, here `[party * lanes + k]` for the
+//! k-th annulled district, so that the loops run over districts in vector registers. The
+//! loops run over the annulled districts rounded up to whole steps of the vector passes
+//! ([`lanes_for`]); the lanes after the last annulled district hold what earlier
+//! iterations left there (finite numbers) and are never read. Each line
 //! is the per-district formula of [`crate::model`] (`votes::softmax_into`,
 //! `turnout::turnout_from_logit`, `turnout::votes_into`, `rerun::apply_boycott`,
 //! `fraud::official_into`, `fraud::official_turnout`, `tally::plurality_winner`) with its
@@ -13,7 +16,7 @@ use super::first_round::{
     leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
 };
 use super::iteration::VACANT;
-use super::prepared::Prepared;
+use super::prepared::{lanes_for, Prepared};
 use crate::model::exp::exp_nonpositive;
 use crate::model::{fraud, turnout};
 use crate::scenario::Scenario;
@@ -22,9 +25,9 @@ use crate::scenario::Scenario;
 /// `k` entries of a column (the annulled districts) are meaningful.
 #[derive(Debug, Clone)]
 pub(super) struct RerunColumns {
-    /// `[party * D + k]`: eta, then shares, then true votes.
+    /// `[party * lanes + k]`: eta, then shares, then true votes.
     pub votes: Vec<f64>,
-    /// `[party * D + k]`: official votes.
+    /// `[party * lanes + k]`: official votes.
     official: Vec<f64>,
     /// Electorate N.
     pub electorate: Vec<f64>,
@@ -52,8 +55,8 @@ pub(super) struct RerunColumns {
 
 impl RerunColumns {
     pub fn new(p: &Prepared) -> Self {
-        let column = vec![0.0; p.districts];
-        let table = vec![0.0; p.parties * p.districts];
+        let column = vec![0.0; p.lanes];
+        let table = vec![0.0; p.parties * p.lanes];
         Self {
             votes: table.clone(),
             official: table,
@@ -68,7 +71,7 @@ impl RerunColumns {
             total: column.clone(),
             turnout: column.clone(),
             abstain: column,
-            winner: vec![VACANT; p.districts],
+            winner: vec![VACANT; p.lanes],
             district: vec![0.0; p.parties],
             district_votes: vec![0.0; p.parties],
         }
@@ -126,7 +129,8 @@ fn votes_inline<const P: usize>(
     c: &mut RerunColumns,
     annulled: &[u32],
 ) {
-    let (np, nd, k) = (party_count::<P>(p), p.districts, annulled.len());
+    // `nd` is the columns' stride, `k` the lanes the vector passes run over.
+    let (np, nd, k) = (party_count::<P>(p), p.lanes, lanes_for(annulled.len()));
     let rr = &s.rerun;
     // `votes::softmax_into`: the max, then the leader's term is 1. `max` rather than its
     // comparison, which compiles to masked stores, slow on some CPUs (AMD's). Same terms:
@@ -224,7 +228,7 @@ fn votes_inline<const P: usize>(
 
 #[inline(always)]
 fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
-    let (np, nd) = (party_count::<P>(p), p.districts);
+    let (np, nd, k) = (party_count::<P>(p), p.lanes, lanes_for(k));
     let (votes, official) = (&c.votes[..np * nd], &mut c.official[..np * nd]);
     let (x, y) = (&c.stuffing[..k], &c.stealing[..k]);
     // The official turnout, in place of the effective turnout.
@@ -278,8 +282,8 @@ mod tests {
                 let file = root.join("scenarios/azerbaijan-2005.toml");
                 let s = Scenario::load(&file, &overrides).unwrap();
                 let p = Prepared::new(&s);
-                let (np, nd) = (p.parties, p.districts);
-                let annulled: Vec<u32> = (0..nd as u32).filter(|d| d % 7 == 2).collect();
+                let (np, nd) = (p.parties, p.lanes);
+                let annulled: Vec<u32> = (0..p.districts as u32).filter(|d| d % 7 == 2).collect();
                 let mut c = RerunColumns::new(&p);
                 for (k, &d) in annulled.iter().enumerate() {
                     let d = d as usize;

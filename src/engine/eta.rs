@@ -94,7 +94,7 @@ fn fill_inline(
     }
 }
 
-/// `work` filled with the value of each district's region, `of(region)` (the padding
+/// `work[d] = of(region of d)` for every district, one fill per region run (the padding
 /// lanes keep what they held); returned as a column of [`Prepared::lanes`].
 #[inline(always)]
 fn region_column<'a>(p: &Prepared, of: impl Fn(usize) -> f64, work: &'a mut [f64]) -> &'a [f64] {
@@ -108,8 +108,8 @@ fn region_column<'a>(p: &Prepared, of: impl Fn(usize) -> f64, work: &'a mut [f64
 /// Each district's first-round turnout noise on the logit scale,
 /// `(national + regional[r]) + sd z`, into `out` (`[lane]`); without district noise
 /// (sd 0, nothing drawn) just the national and regional part. `batch` reaches
-/// [`Prepared::lanes`] past the turnout column's start, as in [`fill`]; `work` is room for
-/// a column.
+/// [`Prepared::lanes`] past the turnout column's start, and `work` is room for a column,
+/// as in [`fill`].
 pub(super) fn turnout_noise(
     p: &Prepared,
     sd: f64,

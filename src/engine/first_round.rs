@@ -78,6 +78,32 @@ pub(super) fn turnout_columns(out: &mut [f64], centre: &[f64], logit: &[f64], no
     }
 }
 
+/// Each lane's largest value over the columns of `table`, `stride` apart, into `max` (as
+/// long as the lanes): the softmax's shift. A select, not `f64::max`, which adds a NaN
+/// test to each vector, nor a conditional store, which compiles to masked stores (slow on
+/// AMD's CPUs): one `maxpd` per vector. The same values, since eta is never NaN, and where
+/// a max of ±0 could pick either sign, `e - max` is the same for both (as is `e == max`).
+#[inline(always)]
+pub(super) fn column_max(table: &[f64], stride: usize, max: &mut [f64]) {
+    let len = max.len();
+    let mut columns = table.chunks_exact(stride).map(|col| &col[..len]);
+    // The first two columns in one pass (a copy of the first would be a call to `memcpy`).
+    match (columns.next(), columns.next()) {
+        (Some(first), Some(second)) => {
+            for ((m, &a), &b) in max.iter_mut().zip(first).zip(second) {
+                *m = if a > b { a } else { b };
+            }
+        }
+        (Some(first), None) => max.copy_from_slice(first),
+        _ => max.fill(f64::NEG_INFINITY),
+    }
+    for col in columns {
+        for (m, &e) in max.iter_mut().zip(col) {
+            *m = if *m > e { *m } else { e };
+        }
+    }
+}
+
 /// Steps 1 and 3: `share = softmax(eta)` per district, then `V = N T share` (or the
 /// marginal-voter formula).
 #[inline(always)]
@@ -86,14 +112,7 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
     let (np, nd) = (party_count::<P>(p), p.lanes);
     let c = &p.columns;
     let max = &mut sc.max[..nd];
-    max.fill(f64::NEG_INFINITY);
-    for col in sc.eta[..np * nd].chunks_exact(nd) {
-        for (m, &e) in max.iter_mut().zip(col) {
-            // `max`, not a comparison: that compiles to masked stores, slow on some CPUs.
-            // Same value: neither is ever NaN, and a max of ±0 only enters `e - max`.
-            *m = m.max(e);
-        }
-    }
+    column_max(&sc.eta[..np * nd], nd, max);
     // `votes` holds exp(eta - max) until the shares are known.
     let total = &mut sc.total[..nd];
     total.fill(0.0);

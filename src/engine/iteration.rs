@@ -80,6 +80,8 @@ pub struct Scratch {
     /// Working columns of the vector stage.
     pub(super) max: Vec<f64>,
     pub(super) total: Vec<f64>,
+    /// A value per district's region (`eta::fill`).
+    region_column: Vec<f64>,
     /// One district's eta, shares, votes and official votes, for the per-district steps.
     d_eta: Vec<f64>,
     pub(super) d_share: Vec<f64>,
@@ -148,6 +150,7 @@ impl Scratch {
             stealing: column.clone(),
             annul_drawn: vec![false; nd],
             max: column.clone(),
+            region_column: column.clone(),
             total: column,
             d_eta: party.clone(),
             d_share: party.clone(),
@@ -424,7 +427,7 @@ fn draw_intention<const P: usize>(
         &sc.reg,
         batch,
         &mut sc.eta[..np * lanes],
-        &mut sc.total,
+        &mut sc.region_column,
     );
     eta::turnout_noise(
         p,
@@ -433,7 +436,7 @@ fn draw_intention<const P: usize>(
         &sc.t_reg,
         batch,
         &mut sc.t_noise,
-        &mut sc.total,
+        &mut sc.region_column,
     );
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the

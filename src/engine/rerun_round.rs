@@ -13,7 +13,7 @@
 //! `iteration.rs` holds them to it.
 
 use super::first_round::{
-    leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
+    column_max, leaders, official_columns, party_count, turnout_columns, vacate_below, Intensities,
 };
 use super::iteration::VACANT;
 use super::prepared::{lanes_for, Prepared};
@@ -132,17 +132,9 @@ fn votes_inline<const P: usize>(
     // `nd` is the columns' stride, `k` the lanes the vector passes run over.
     let (np, nd, k) = (party_count::<P>(p), p.lanes, lanes_for(annulled.len()));
     let rr = &s.rerun;
-    // `votes::softmax_into`: the max, then the leader's term is 1. `max` rather than its
-    // comparison, which compiles to masked stores, slow on some CPUs (AMD's). Same terms:
-    // eta is never NaN, and where a max of ±0 could pick either sign, `e == m` and
-    // `exp(e - m)` give the same values for both.
+    // `votes::softmax_into`: the max, then the leader's term is 1.
     let max = &mut c.max[..k];
-    max.fill(f64::NEG_INFINITY);
-    for col in c.votes[..np * nd].chunks_exact(nd) {
-        for (m, &e) in max.iter_mut().zip(&col[..k]) {
-            *m = m.max(e);
-        }
-    }
+    column_max(&c.votes[..np * nd], nd, max);
     let total = &mut c.total[..k];
     total.fill(0.0);
     for col in c.votes[..np * nd].chunks_exact_mut(nd) {

@@ -92,8 +92,9 @@ pub fn first_attempts(model: &FraudModel, class: FraudClass) -> usize {
 
 /// [`draw_intensity`] with the first attempts of its truncated normals from `firsts` (a
 /// batch's share, [`first_attempts`] long) and any redraw from `rng`: the engine draws
-/// every district's first attempts in one batch.
-#[inline]
+/// every district's first attempts in one batch. Always inlined: it is the first round's
+/// draw per fraud district, and a call costs more than its usual work (two comparisons).
+#[inline(always)]
 pub fn draw_intensity_from<R: Draws + ?Sized>(
     firsts: &[f64],
     rng: &mut R,

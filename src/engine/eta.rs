@@ -4,9 +4,8 @@
 //! and step 2's turnout noise `(national + regional[r(d)]) + sd z`.
 //!
 //! The batch holds district noise column by column ([`NoiseSlots`]), so a party standing
-//! everywhere reads its normals contiguously; districts come in runs of one region
-//! ([`RegionRun`]), so each district's regional shift is laid out in a column by one fill
-//! per run. Then one pass over all lanes adds them: the loops vectorise without a gather. A party
+//! everywhere reads its normals contiguously, and districts come in runs of one region
+//! ([`RegionRun`]), each adding one shift: the loops vectorise without a gather. A party
 //! that does not stand somewhere reads through its slots instead (one that does not stand,
 //! or an sd of 0, reads the batch's trailing 0; `ln s = -inf` keeps it at `-inf`).
 //!
@@ -15,24 +14,23 @@
 
 use super::prepared::{NoiseSlots, Prepared, RegionRun};
 
-/// Fill `eta` (`[party * lanes + district]`) from `batch`, the regional shifts `shift`
-/// (`[region * P + party]`) and the per-party district sds; `work` is room for a column.
-/// `batch` reaches at least [`Prepared::lanes`] past its last column's start: a party
-/// standing everywhere is read over every lane, padding included (its values unused).
+/// Fill `eta` (`[party * lanes + district]`; the padding lanes keep their 0) from `batch`,
+/// the regional shifts `shift` (`[region * P + party]`) and the per-party district sds.
+/// One loop per region run: laying the shifts out in a column first, for one pass over
+/// all lanes, saved 0.7 k instructions an iteration but timed the same (README).
 pub(super) fn fill(
     p: &Prepared,
     district_sd: &[f64],
     shift: &[f64],
     batch: &[f64],
     eta: &mut [f64],
-    work: &mut [f64],
 ) {
     #[cfg(target_arch = "x86_64")]
     if crate::simd::use_avx2() {
         // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `fill_avx2` needs.
-        return unsafe { fill_avx2(p, district_sd, shift, batch, eta, work) };
+        return unsafe { fill_avx2(p, district_sd, shift, batch, eta) };
     }
-    fill_inline(p, district_sd, shift, batch, eta, work);
+    fill_inline(p, district_sd, shift, batch, eta);
 }
 
 /// [`fill_inline`] compiled with AVX2 enabled.
@@ -44,20 +42,12 @@ unsafe fn fill_avx2(
     shift: &[f64],
     batch: &[f64],
     eta: &mut [f64],
-    work: &mut [f64],
 ) {
-    fill_inline(p, district_sd, shift, batch, eta, work);
+    fill_inline(p, district_sd, shift, batch, eta);
 }
 
 #[inline(always)]
-fn fill_inline(
-    p: &Prepared,
-    district_sd: &[f64],
-    shift: &[f64],
-    batch: &[f64],
-    eta: &mut [f64],
-    work: &mut [f64],
-) {
+fn fill_inline(p: &Prepared, district_sd: &[f64], shift: &[f64], batch: &[f64], eta: &mut [f64]) {
     let (np, nd, lanes) = (p.parties, p.districts, p.lanes);
     let NoiseSlots {
         vote_column, vote, ..
@@ -66,26 +56,19 @@ fn fill_inline(
         let column = q * lanes..(q + 1) * lanes;
         let out = &mut eta[column.clone()];
         let log_share = &p.columns.log_share[column];
-        match vote_column[q] {
-            Some(start) => {
-                // Each district's regional shift, run by run, then one pass over all lanes:
-                // a loop per region run costs more in its set-up and remainder than in its
-                // arithmetic (about twelve districts a run).
-                let shifts = region_column(p, |region| shift[region * np + q], work);
-                let z = &batch[start as usize..][..lanes];
-                for (((e, &ls), &sh), &z) in out.iter_mut().zip(log_share).zip(shifts).zip(z) {
-                    *e = ls + (sh + sd * z);
+        for RegionRun { region, districts } in &p.region_runs {
+            let sh = shift[region * np + q];
+            let (out, log_share) = (&mut out[districts.clone()], &log_share[districts.clone()]);
+            match vote_column[q] {
+                Some(start) => {
+                    let z = &batch[start as usize..][districts.clone()];
+                    for ((e, &ls), &z) in out.iter_mut().zip(log_share).zip(z) {
+                        *e = ls + (sh + sd * z);
+                    }
                 }
-            }
-            None => {
-                let slots = &vote[q * nd..(q + 1) * nd];
-                for RegionRun { region, districts } in &p.region_runs {
-                    let sh = shift[region * np + q];
-                    let (out, log_share) =
-                        (&mut out[districts.clone()], &log_share[districts.clone()]);
-                    for ((e, &ls), &slot) in
-                        out.iter_mut().zip(log_share).zip(&slots[districts.clone()])
-                    {
+                None => {
+                    let slots = &vote[q * nd..(q + 1) * nd][districts.clone()];
+                    for ((e, &ls), &slot) in out.iter_mut().zip(log_share).zip(slots) {
                         *e = ls + (sh + sd * batch[slot as usize]);
                     }
                 }
@@ -94,22 +77,9 @@ fn fill_inline(
     }
 }
 
-/// `work[d] = of(region of d)` for every district, one fill per region run (the padding
-/// lanes keep what they held); returned as a column of [`Prepared::lanes`].
-#[inline(always)]
-fn region_column<'a>(p: &Prepared, of: impl Fn(usize) -> f64, work: &'a mut [f64]) -> &'a [f64] {
-    let column = &mut work[..p.lanes];
-    for RegionRun { region, districts } in &p.region_runs {
-        column[districts.clone()].fill(of(*region));
-    }
-    column
-}
-
 /// Each district's first-round turnout noise on the logit scale,
-/// `(national + regional[r]) + sd z`, into `out` (`[lane]`); without district noise
-/// (sd 0, nothing drawn) just the national and regional part. `batch` reaches
-/// [`Prepared::lanes`] past the turnout column's start, and `work` is room for a column,
-/// as in [`fill`].
+/// `(national + regional[r]) + sd z`, into `out` (`[district]`); without district noise
+/// (sd 0, nothing drawn) just the national and regional part.
 pub(super) fn turnout_noise(
     p: &Prepared,
     sd: f64,
@@ -117,21 +87,18 @@ pub(super) fn turnout_noise(
     regional: &[f64],
     batch: &[f64],
     out: &mut [f64],
-    work: &mut [f64],
 ) {
-    let out = &mut out[..p.lanes];
-    match p.slots.turnout_column {
-        Some(start) => {
-            let shared = region_column(p, |region| national + regional[region], work);
-            let z = &batch[start as usize..][..p.lanes];
-            for ((t, &shared), &z) in out.iter_mut().zip(shared).zip(z) {
-                *t = shared + sd * z;
+    for RegionRun { region, districts } in &p.region_runs {
+        let shared = national + regional[*region];
+        let out = &mut out[districts.clone()];
+        match p.slots.turnout_column {
+            Some(start) => {
+                let z = &batch[start as usize..][districts.clone()];
+                for (t, &z) in out.iter_mut().zip(z) {
+                    *t = shared + sd * z;
+                }
             }
-        }
-        None => {
-            for RegionRun { region, districts } in &p.region_runs {
-                out[districts.clone()].fill(national + regional[*region]);
-            }
+            None => out.fill(shared),
         }
     }
 }
@@ -165,8 +132,6 @@ mod tests {
             // Distinct values, so that reading the wrong slot shows; the trailing 0.
             let mut batch: Vec<f64> = (0..len).map(|k| 0.5 + k as f64 * 1e-3).collect();
             batch.push(0.0);
-            // The slack a column is read over to its last lane: never a real district's.
-            batch.resize(len + 1 + lanes, f64::NAN);
             let shift: Vec<f64> = (0..p.regions * np).map(|k| k as f64 * 0.01).collect();
             let regional: Vec<f64> = (0..p.regions).map(|r| r as f64 * 0.1).collect();
             let sd = &s.noise.district;
@@ -202,10 +167,9 @@ mod tests {
             assert_eq!(next, len, "{file}: the layout fills the batch");
 
             let mut eta = vec![f64::NAN; np * lanes];
-            let mut work = vec![0.0; lanes];
-            fill_inline(&p, sd, &shift, &batch, &mut eta, &mut work);
+            fill_inline(&p, sd, &shift, &batch, &mut eta);
             let mut eta_dispatched = vec![f64::NAN; np * lanes];
-            fill(&p, sd, &shift, &batch, &mut eta_dispatched, &mut work);
+            fill(&p, sd, &shift, &batch, &mut eta_dispatched);
             for q in 0..np {
                 for d in 0..nd {
                     let (k, want) = (q * lanes + d, want[q * nd + d]);
@@ -213,8 +177,8 @@ mod tests {
                     assert_eq!(eta_dispatched[k].to_bits(), want.to_bits(), "{file}");
                 }
             }
-            let mut t = vec![f64::NAN; lanes];
-            turnout_noise(&p, t_sd, 0.3, &regional, &batch, &mut t, &mut work);
+            let mut t = vec![f64::NAN; nd];
+            turnout_noise(&p, t_sd, 0.3, &regional, &batch, &mut t);
             for d in 0..nd {
                 assert_eq!(t[d].to_bits(), want_turnout[d].to_bits(), "{file}: {d}");
             }

@@ -80,8 +80,6 @@ pub struct Scratch {
     /// Working columns of the vector stage.
     pub(super) max: Vec<f64>,
     pub(super) total: Vec<f64>,
-    /// A value per district's region (`eta::fill`).
-    region_column: Vec<f64>,
     /// One district's eta, shares, votes and official votes, for the per-district steps.
     d_eta: Vec<f64>,
     pub(super) d_share: Vec<f64>,
@@ -109,9 +107,7 @@ pub struct Scratch {
     pub(super) fingerprint: Vec<u32>,
     /// Each district's fingerprint bin this iteration.
     pub(super) bins: Vec<u32>,
-    /// Room for a batch of standard normals: the first round's, or a rerun's; then the 0
-    /// that `NoiseSlots` points to for a term with no draw, and `lanes` of slack so that a
-    /// column of the batch can be read over every lane (`eta::fill`).
+    /// Room for a batch of standard normals: the first round's, or a rerun's.
     normals: Vec<f64>,
     /// First-round fraud class per district, and the uniforms it comes from.
     class: Vec<FraudClass>,
@@ -150,7 +146,6 @@ impl Scratch {
             stealing: column.clone(),
             annul_drawn: vec![false; nd],
             max: column.clone(),
-            region_column: column.clone(),
             total: column,
             d_eta: party.clone(),
             d_share: party.clone(),
@@ -175,10 +170,9 @@ impl Scratch {
             rerun: RerunColumns::new(p),
             normals: vec![
                 0.0;
-                1 + lanes
-                    + p.first_round_normals.max(
-                        p.rerun_shared_normals + p.rerun_district_normals.iter().sum::<usize>()
-                    )
+                1 + p.first_round_normals.max(
+                    p.rerun_shared_normals + p.rerun_district_normals.iter().sum::<usize>()
+                )
             ],
         }
     }
@@ -375,8 +369,7 @@ fn simulate_for<const P: usize>(
     rng.fill_standard_normals(&mut batch[..len]);
     // Where `NoiseSlots` points for a term with no draw.
     batch[len] = 0.0;
-    // The batch, its 0, and the lanes after them that a column is read over (`eta::fill`).
-    let first = &batch[..];
+    let first = &batch[..=len];
     let mut z = Normals::new(match p.baseline {
         Baseline::Intention => &first[..p.slots.shared],
         Baseline::Official => &first[..len],
@@ -404,8 +397,7 @@ fn simulate_for<const P: usize>(
 }
 
 /// The first round's draws with an intention baseline: eta and turnout noise from the
-/// batch (followed by its 0 and [`Prepared::lanes`] of slack), then fraud, recount and
-/// annulment from the stream.
+/// batch, then fraud, recount and annulment from the stream.
 fn draw_intention<const P: usize>(
     s: &Scenario,
     p: &Prepared,
@@ -427,7 +419,6 @@ fn draw_intention<const P: usize>(
         &sc.reg,
         batch,
         &mut sc.eta[..np * lanes],
-        &mut sc.region_column,
     );
     eta::turnout_noise(
         p,
@@ -435,8 +426,7 @@ fn draw_intention<const P: usize>(
         t_nat,
         &sc.t_reg,
         batch,
-        &mut sc.t_noise,
-        &mut sc.region_column,
+        &mut sc.t_noise[..nd],
     );
     draw_classes(p, rng, sc);
     // What needs no draw: a forced recount or annulment, or a settled probability for the

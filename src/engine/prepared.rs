@@ -37,7 +37,7 @@ pub fn lanes_for(n: usize) -> usize {
 /// What the first round's arithmetic reads, one column per quantity indexed by district,
 /// so that its loops run over districts in vector registers. Each column is
 /// [`Prepared::lanes`] long: the lanes after the last district are padding, set to a
-/// district with no electorate, no party and no fraud, whose arithmetic is finite and
+/// district with no electorate (so no votes) and no fraud, whose arithmetic is finite and
 /// never read.
 #[derive(Debug, Clone)]
 pub struct DistrictColumns {

@@ -80,9 +80,11 @@ fn scenario_text(
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
+    /// Up to 39 districts: the engine's columns are padded to a multiple of 16 lanes, so
+    /// counts on both sides of 16 and 32 (and exactly those) are covered.
     #[test]
     fn seats_sum_to_districts_minus_vacancies(
-        rows in prop::collection::vec((prop::collection::vec(0u8..=255, 3), any::<u8>()), 1..12),
+        rows in prop::collection::vec((prop::collection::vec(0u8..=255, 3), any::<u8>()), 1..40),
         sd in 0.0f64..1.0,
         fi in 0.0f64..0.5,
         fe in 0.0f64..0.5,
@@ -113,6 +115,52 @@ proptest! {
             for d in 0..s.seats() {
                 let wins: u64 = (0..np).map(|p| h.wins(o, d, p)).sum();
                 prop_assert!(wins <= 300);
+            }
+        }
+    }
+}
+
+/// District counts at the edges of the engine's 16-lane padding, with a turnout minimum
+/// (so vacancies), fraud and reruns: seats and vacancies always add up to the districts,
+/// and each district's wins to at most the iterations.
+#[test]
+fn seats_add_up_at_the_lane_boundaries() {
+    for n in [15usize, 16, 17, 32, 33] {
+        let rows: Vec<(Vec<u8>, u8)> = (0..n)
+            .map(|d| {
+                let w = |k: usize| ((d * 37 + k * 91) % 256) as u8;
+                (vec![w(0), w(1), w(2)], ((d * 53) % 256) as u8)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let (toml, csv) = scenario_text(&rows, 0.3, 0.3, 0.1, 0.3, 0.4, false);
+        let path = write_scenario(dir.path(), "prop", &toml, &csv);
+        let s = Scenario::load(&path, &[]).unwrap();
+        let np = s.parties.len();
+        let (mut draws, mut vacancies) = (0, 0);
+        let h = engine::run_with_draws(&s, &spec(7, 400), Hooks::default(), |d| {
+            for o in 0..2 {
+                let seats: u32 = d.seats[o * np..(o + 1) * np].iter().sum();
+                assert_eq!(seats + d.vacant[o], n as u32, "{n} districts");
+                vacancies += d.vacant[o];
+            }
+            draws += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(draws, 400);
+        assert!(
+            vacancies > 0,
+            "{n} districts: the turnout minimum leaves some vacant"
+        );
+        assert!(
+            h.annulled.iter().sum::<u64>() > 0,
+            "{n} districts: reruns exercised"
+        );
+        for o in seatsim::engine::Outcome::ALL {
+            for d in 0..n {
+                let wins: u64 = (0..np).map(|p| h.wins(o, d, p)).sum();
+                assert!(wins <= 400, "{n} districts: district {d}");
             }
         }
     }

@@ -86,8 +86,8 @@ pub struct RegionRun {
 }
 
 /// A column of `values` with `pad` in the lanes after the last district.
-fn padded(values: impl IntoIterator<Item = f64>, lanes: usize, pad: f64) -> Vec<f64> {
-    let mut column: Vec<f64> = values.into_iter().collect();
+fn padded<T: Clone>(values: impl IntoIterator<Item = T>, lanes: usize, pad: T) -> Vec<T> {
+    let mut column: Vec<T> = values.into_iter().collect();
     column.resize(lanes, pad);
     column
 }
@@ -338,25 +338,17 @@ impl Prepared {
             turnout_logit: padded(turnout_logit, lanes, 0.0),
             turnout_centre: padded(turnout_centre, lanes, 0.5),
             log_share: (0..p_count)
-                .flat_map(|q| {
-                    let log_share = &log_share;
-                    (0..lanes).map(move |d| {
-                        if d < nd {
-                            log_share[d * p_count + q]
-                        } else {
-                            0.0
-                        }
-                    })
-                })
+                .flat_map(|q| padded((0..nd).map(|d| log_share[d * p_count + q]), lanes, 0.0))
                 .collect(),
-            beneficiary_stands: (0..lanes)
-                .map(|d| {
-                    d < nd
-                        && s.fraud
-                            .beneficiary
-                            .is_some_and(|b| share[d * p_count + b] > 0.0)
-                })
-                .collect(),
+            beneficiary_stands: padded(
+                (0..nd).map(|d| {
+                    s.fraud
+                        .beneficiary
+                        .is_some_and(|b| share[d * p_count + b] > 0.0)
+                }),
+                lanes,
+                false,
+            ),
         };
         let counts = NormalCounts { s };
         // The official baseline has no first-round turnout noise: its turnout is recovered.

@@ -52,8 +52,6 @@ pub(super) const FINGERPRINT_DISCARD: u32 = (FINGERPRINT_BINS * FINGERPRINT_BINS
 /// stages compute on and nothing reads (their winners are `VACANT`).
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    /// Districts D (the columns are longer).
-    districts: usize,
     nat: Vec<f64>,
     reg: Vec<f64>,
     t_reg: Vec<f64>,
@@ -132,7 +130,6 @@ impl Scratch {
         let table = vec![0.0; np * lanes];
         let party = vec![0.0; np];
         Self {
-            districts: nd,
             nat: party.clone(),
             reg: vec![0.0; p.regions * np],
             t_reg: vec![0.0; p.regions],
@@ -185,8 +182,8 @@ impl Scratch {
             *c = 0;
         }
         self.fingerprint[FINGERPRINT_DISCARD as usize] = 0;
-        // One `stolen` count per party, one winner per lane.
-        let (np, nd, lanes) = (self.stolen.len(), self.districts, self.winner.len());
+        // One `stolen` count per party, one winner per lane; the histograms count districts.
+        let (np, nd, lanes) = (self.stolen.len(), h.districts, self.winner.len());
         for (k, wins) in self.wins.chunks_exact_mut(lanes).enumerate() {
             let (o, q) = (k / np, k % np);
             for (d, w) in wins[..nd].iter_mut().enumerate() {

@@ -98,7 +98,7 @@ impl Stream {
         if self.pos + 4 > BUFFER {
             self.refill();
         }
-        let w = u32::from_le_bytes(self.buf[self.pos..self.pos + 4].try_into().unwrap());
+        let w = Self::le_word(&self.buf[self.pos..self.pos + 4]);
         self.pos += 4;
         w
     }
@@ -260,7 +260,13 @@ impl Stream {
     /// Word `j` of a run of stream bytes (a chunk's, or a batch of uniforms').
     #[inline(always)]
     fn word_of(words: &[u8], j: usize) -> u32 {
-        u32::from_le_bytes(words[4 * j..4 * j + 4].try_into().unwrap())
+        Self::le_word(&words[4 * j..4 * j + 4])
+    }
+
+    /// The little-endian word in `bytes` (4 of them), as the stream's words are read.
+    #[inline(always)]
+    fn le_word(bytes: &[u8]) -> u32 {
+        u32::from_le_bytes(bytes.try_into().unwrap())
     }
 
     /// Every value's first attempt, and a bit set for each outside the rectangles.
@@ -309,7 +315,7 @@ impl Stream {
             let words = self.next_words(4 * chunk.len(), &mut spill);
             // Zipped with the words, not indexed: no bounds check, so the loop vectorises.
             for (v, word) in chunk.iter_mut().zip(words.chunks_exact(4)) {
-                *v = Self::uniform_from32(u32::from_le_bytes(word.try_into().unwrap()));
+                *v = Self::uniform_from32(Self::le_word(word));
             }
         }
     }

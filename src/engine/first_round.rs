@@ -58,13 +58,13 @@ fn finish_inline<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -
 /// Step 2: `T = logistic(logit(centre) + noise)`, or the centre itself without noise.
 #[inline(always)]
 fn true_turnout(p: &Prepared, sc: &mut Scratch) {
-    let nd = p.lanes;
+    let lanes = p.lanes;
     let c = &p.columns;
     turnout_columns(
-        &mut sc.t_true[..nd],
-        &c.turnout_centre[..nd],
-        &c.turnout_logit[..nd],
-        &sc.t_noise[..nd],
+        &mut sc.t_true[..lanes],
+        &c.turnout_centre[..lanes],
+        &c.turnout_logit[..lanes],
+        &sc.t_noise[..lanes],
     );
 }
 
@@ -108,17 +108,17 @@ pub(super) fn column_max(table: &[f64], stride: usize, max: &mut [f64]) {
 /// marginal-voter formula).
 #[inline(always)]
 fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
-    // `nd` counts lanes: the padding's too.
-    let (np, nd) = (party_count::<P>(p), p.lanes);
+    // Every lane, the padding's too.
+    let (np, lanes) = (party_count::<P>(p), p.lanes);
     let c = &p.columns;
-    let max = &mut sc.max[..nd];
-    column_max(&sc.eta[..np * nd], nd, max);
+    let max = &mut sc.max[..lanes];
+    column_max(&sc.eta[..np * lanes], lanes, max);
     // `votes` holds exp(eta - max) until the shares are known.
-    let total = &mut sc.total[..nd];
+    let total = &mut sc.total[..lanes];
     total.fill(0.0);
-    for (col, out) in sc.eta[..np * nd]
-        .chunks_exact(nd)
-        .zip(sc.votes[..np * nd].chunks_exact_mut(nd))
+    for (col, out) in sc.eta[..np * lanes]
+        .chunks_exact(lanes)
+        .zip(sc.votes[..np * lanes].chunks_exact_mut(lanes))
     {
         for (((o, &e), &m), t) in out
             .iter_mut()
@@ -139,10 +139,14 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
     match &p.marginal {
         None => {
             let nt = max;
-            for ((nt, &n), &t) in nt.iter_mut().zip(&c.electorate[..nd]).zip(&sc.t_true[..nd]) {
+            for ((nt, &n), &t) in nt
+                .iter_mut()
+                .zip(&c.electorate[..lanes])
+                .zip(&sc.t_true[..lanes])
+            {
                 *nt = n * t;
             }
-            for out in sc.votes[..np * nd].chunks_exact_mut(nd) {
+            for out in sc.votes[..np * lanes].chunks_exact_mut(lanes) {
                 for ((v, &nt), &inv) in out.iter_mut().zip(nt.iter()).zip(total.iter()) {
                     *v = nt * (*v * inv);
                 }
@@ -152,17 +156,17 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
             // Rare: district by district, through the model's own formula; the padding
             // has no votes, as its electorate of 0 gives it in the formula above.
             let (share, v) = (&mut sc.d_share[..np], &mut sc.d_votes[..np]);
-            for col in sc.votes[..np * nd].chunks_exact_mut(nd) {
+            for col in sc.votes[..np * lanes].chunks_exact_mut(lanes) {
                 col[p.districts..].fill(0.0);
             }
             for (d, &inv) in total[..p.districts].iter().enumerate() {
                 for (q, s) in share.iter_mut().enumerate() {
-                    *s = sc.votes[q * nd + d] * inv;
+                    *s = sc.votes[q * lanes + d] * inv;
                 }
                 let (n, t0, t) = (c.electorate[d], c.table_turnout[d], sc.t_true[d]);
                 turnout::votes_into(n, t0, t, share, marginal[d].as_deref(), v);
                 for (q, &v) in v.iter().enumerate() {
-                    sc.votes[q * nd + d] = v;
+                    sc.votes[q * lanes + d] = v;
                 }
             }
         }
@@ -174,27 +178,27 @@ fn true_votes<const P: usize>(p: &Prepared, sc: &mut Scratch) {
 /// recounted one y = 0, which give exactly `V` and the recount formula `V[b] + x A`.
 #[inline(always)]
 fn official_votes<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) {
-    let (np, nd) = (party_count::<P>(p), p.lanes);
-    let (votes, official) = (&sc.votes[..np * nd], &mut sc.official[..np * nd]);
-    let (x, y) = (&sc.stuffing[..nd], &sc.stealing[..nd]);
-    let t_true = &sc.t_true[..nd];
-    for ((t_off, &t), &x) in sc.t_off[..nd].iter_mut().zip(t_true).zip(x) {
+    let (np, lanes) = (party_count::<P>(p), p.lanes);
+    let (votes, official) = (&sc.votes[..np * lanes], &mut sc.official[..np * lanes]);
+    let (x, y) = (&sc.stuffing[..lanes], &sc.stealing[..lanes]);
+    let t_true = &sc.t_true[..lanes];
+    for ((t_off, &t), &x) in sc.t_off[..lanes].iter_mut().zip(t_true).zip(x) {
         *t_off = fraud::official_turnout(t, x);
     }
     let Some(b) = s.fraud.beneficiary else {
         official.copy_from_slice(votes);
         return;
     };
-    let abstain = &mut sc.max[..nd];
+    let abstain = &mut sc.max[..lanes];
     for ((a, &n), &t) in abstain
         .iter_mut()
-        .zip(&p.columns.electorate[..nd])
+        .zip(&p.columns.electorate[..lanes])
         .zip(t_true)
     {
         *a = n * (1.0 - t);
     }
     let fraud = Intensities { x, y, abstain };
-    official_columns(votes, official, nd, b, &fraud, &mut sc.total[..nd]);
+    official_columns(votes, official, lanes, b, &fraud, &mut sc.total[..lanes]);
 }
 
 /// Stuffing x, stealing y and non-voters A of each district of a set of columns.
@@ -260,30 +264,35 @@ pub(super) fn official_columns(
 #[inline(always)]
 fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
     // Lanes for the vector passes; districts for what is counted or listed per district.
-    let (np, nd, districts) = (party_count::<P>(p), p.lanes, p.districts);
-    let official = &sc.official[..np * nd];
-    let t_off = &sc.t_off[..nd];
-    leaders(official, nd, &mut sc.winner[..nd], &mut sc.d_off[..np]);
-    vacate_below(s.min_turnout, &mut sc.winner[..nd], t_off);
+    let (np, lanes, districts) = (party_count::<P>(p), p.lanes, p.districts);
+    let official = &sc.official[..np * lanes];
+    let t_off = &sc.t_off[..lanes];
     leaders(
-        &sc.votes[..np * nd],
-        nd,
-        &mut sc.clean_winner[..nd],
+        official,
+        lanes,
+        &mut sc.winner[..lanes],
+        &mut sc.d_off[..np],
+    );
+    vacate_below(s.min_turnout, &mut sc.winner[..lanes], t_off);
+    leaders(
+        &sc.votes[..np * lanes],
+        lanes,
+        &mut sc.clean_winner[..lanes],
         &mut sc.d_off[..np],
     );
 
     if let Some(b) = s.fraud.beneficiary {
-        let cast = &mut sc.total[..nd];
+        let cast = &mut sc.total[..lanes];
         cast.fill(0.0);
-        for col in official.chunks_exact(nd) {
+        for col in official.chunks_exact(lanes) {
             for (c, &v) in cast.iter_mut().zip(col) {
                 *c += v;
             }
         }
-        let ours = &official[b * nd..][..nd];
+        let ours = &official[b * lanes..][..lanes];
         // Bins first, in vector registers; a district left out goes to the discard slot.
-        let bins = &mut sc.bins[..nd];
-        let stands = &p.columns.beneficiary_stands[..nd];
+        let bins = &mut sc.bins[..lanes];
+        let stands = &p.columns.beneficiary_stands[..lanes];
         for ((((bin, &stands), &t), &v), &c) in bins
             .iter_mut()
             .zip(stands)
@@ -326,7 +335,7 @@ fn winners<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
             if !*a {
                 let counts = &mut sc.d_off[..np];
                 for (q, c) in counts.iter_mut().enumerate() {
-                    *c = official[q * nd + d];
+                    *c = official[q * lanes + d];
                 }
                 *a = rerun::rules_annul(rules, t_off[d], counts);
             }

@@ -129,15 +129,16 @@ fn votes_inline<const P: usize>(
     c: &mut RerunColumns,
     annulled: &[u32],
 ) {
-    // `nd` is the columns' stride, `k` the lanes the vector passes run over.
-    let (np, nd, k) = (party_count::<P>(p), p.lanes, lanes_for(annulled.len()));
+    // `lanes` is the columns' stride, `k` the lanes the vector passes run over (the
+    // annulled districts, rounded up).
+    let (np, lanes, k) = (party_count::<P>(p), p.lanes, lanes_for(annulled.len()));
     let rr = &s.rerun;
     // `votes::softmax_into`: the max, then the leader's term is 1.
     let max = &mut c.max[..k];
-    column_max(&c.votes[..np * nd], nd, max);
+    column_max(&c.votes[..np * lanes], lanes, max);
     let total = &mut c.total[..k];
     total.fill(0.0);
-    for col in c.votes[..np * nd].chunks_exact_mut(nd) {
+    for col in c.votes[..np * lanes].chunks_exact_mut(lanes) {
         for ((e, &m), t) in col[..k].iter_mut().zip(max.iter()).zip(total.iter_mut()) {
             let v = if *e == m {
                 1.0
@@ -152,7 +153,7 @@ fn votes_inline<const P: usize>(
     for t in total.iter_mut() {
         *t = if *t > 0.0 { 1.0 / *t } else { 1.0 };
     }
-    for col in c.votes[..np * nd].chunks_exact_mut(nd) {
+    for col in c.votes[..np * lanes].chunks_exact_mut(lanes) {
         for (v, &inv) in col[..k].iter_mut().zip(total.iter()) {
             *v *= inv;
         }
@@ -170,7 +171,7 @@ fn votes_inline<const P: usize>(
             for ((nt, &n), &t) in nt.iter_mut().zip(&c.electorate[..k]).zip(&c.turnout[..k]) {
                 *nt = n * t;
             }
-            for col in c.votes[..np * nd].chunks_exact_mut(nd) {
+            for col in c.votes[..np * lanes].chunks_exact_mut(lanes) {
                 for (v, &nt) in col[..k].iter_mut().zip(nt.iter()) {
                     *v *= nt;
                 }
@@ -181,19 +182,19 @@ fn votes_inline<const P: usize>(
             let (share, v) = (&mut c.district[..np], &mut c.district_votes[..np]);
             for (j, &d) in annulled.iter().enumerate() {
                 for (q, s) in share.iter_mut().enumerate() {
-                    *s = c.votes[q * nd + j];
+                    *s = c.votes[q * lanes + j];
                 }
                 let (n, t0, t) = (c.electorate[j], c.t_start[j], c.turnout[j]);
                 turnout::votes_into(n, t0, t, share, marginal[d as usize].as_deref(), v);
                 for (q, &v) in v.iter().enumerate() {
-                    c.votes[q * nd + j] = v;
+                    c.votes[q * lanes + j] = v;
                 }
             }
         }
     }
     // `rerun::apply_boycott`.
-    for (col, &boycotted) in c.votes[..np * nd]
-        .chunks_exact_mut(nd)
+    for (col, &boycotted) in c.votes[..np * lanes]
+        .chunks_exact_mut(lanes)
         .zip(&rr.boycott[..np])
     {
         if boycotted {
@@ -202,7 +203,7 @@ fn votes_inline<const P: usize>(
     }
     let cast = &mut c.total[..k];
     cast.fill(0.0);
-    for col in c.votes[..np * nd].chunks_exact(nd) {
+    for col in c.votes[..np * lanes].chunks_exact(lanes) {
         for (cast, &v) in cast.iter_mut().zip(&col[..k]) {
             *cast += v;
         }
@@ -220,8 +221,8 @@ fn votes_inline<const P: usize>(
 
 #[inline(always)]
 fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
-    let (np, nd, k) = (party_count::<P>(p), p.lanes, lanes_for(k));
-    let (votes, official) = (&c.votes[..np * nd], &mut c.official[..np * nd]);
+    let (np, lanes, k) = (party_count::<P>(p), p.lanes, lanes_for(k));
+    let (votes, official) = (&c.votes[..np * lanes], &mut c.official[..np * lanes]);
     let (x, y) = (&c.stuffing[..k], &c.stealing[..k]);
     // The official turnout, in place of the effective turnout.
     for (t, &x) in c.turnout[..k].iter_mut().zip(x) {
@@ -236,11 +237,11 @@ fn winners_inline<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColum
                 y,
                 abstain: &c.abstain[..k],
             };
-            official_columns(votes, official, nd, b, &fraud, &mut c.total[..k]);
+            official_columns(votes, official, lanes, b, &fraud, &mut c.total[..k]);
             official
         }
     };
-    leaders(counts, nd, &mut c.winner[..k], &mut c.district[..np]);
+    leaders(counts, lanes, &mut c.winner[..k], &mut c.district[..np]);
     vacate_below(s.min_turnout, &mut c.winner[..k], &c.turnout[..k]);
 }
 
@@ -274,14 +275,14 @@ mod tests {
                 let file = root.join("scenarios/azerbaijan-2005.toml");
                 let s = Scenario::load(&file, &overrides).unwrap();
                 let p = Prepared::new(&s);
-                let (np, nd) = (p.parties, p.lanes);
+                let (np, lanes) = (p.parties, p.lanes);
                 let annulled: Vec<u32> = (0..p.districts as u32).filter(|d| d % 7 == 2).collect();
                 let mut c = RerunColumns::new(&p);
                 for (k, &d) in annulled.iter().enumerate() {
                     let d = d as usize;
                     for q in 0..np {
                         let stands = p.log_share[d * np + q] > f64::NEG_INFINITY;
-                        c.votes[q * nd + k] = if stands {
+                        c.votes[q * lanes + k] = if stands {
                             p.log_share[d * np + q] + 0.3 * rng.standard_normal()
                         } else {
                             f64::NEG_INFINITY
@@ -304,7 +305,7 @@ mod tests {
                 winners::<0>(&s, &p, &mut c, annulled.len());
                 for (k, &d) in annulled.iter().enumerate() {
                     let d = d as usize;
-                    let eta: Vec<f64> = (0..np).map(|q| input.votes[q * nd + k]).collect();
+                    let eta: Vec<f64> = (0..np).map(|q| input.votes[q * lanes + k]).collect();
                     let mut share = vec![0.0; np];
                     votes::softmax_into(&eta, &mut share);
                     let t = turnout::turnout_from_logit(
@@ -318,7 +319,11 @@ mod tests {
                     turnout::votes_into(n, t0, t, &share, marginal, &mut v);
                     rerun::apply_boycott(&mut v, &s.rerun.boycott);
                     for (q, v) in v.iter().enumerate() {
-                        assert_eq!(c.votes[q * nd + k].to_bits(), v.to_bits(), "votes {k} {q}");
+                        assert_eq!(
+                            c.votes[q * lanes + k].to_bits(),
+                            v.to_bits(),
+                            "votes {k} {q}"
+                        );
                     }
                     let cast: f64 = v.iter().sum();
                     let t_eff = (cast / n).min(1.0);
@@ -334,7 +339,7 @@ mod tests {
                     assert_eq!(c.turnout[k].to_bits(), t_off.to_bits(), "turnout of {k}");
                     if s.rerun.fraud.beneficiary.is_some() {
                         for (q, want) in official.iter().enumerate() {
-                            let got = c.official[q * nd + k];
+                            let got = c.official[q * lanes + k];
                             assert_eq!(got.to_bits(), want.to_bits(), "official {k} {q}");
                         }
                     }

@@ -9,7 +9,8 @@
 //! - `engine`: `engine::run` of `benches/data/perf-125x5.toml`, the same iterations and
 //!   threads, both outcomes, no output files;
 //!
-//! and their ratio. `best_of` times one core with the other idle; this times both cores
+//! and their ratio, each round's and the best runs' (with the median of the rounds'
+//! ratios). `best_of` times one core with the other idle; this times both cores
 //! busy, which on a machine whose two cores share a physical core (or a host's) is slower
 //! per core, and not by the same factor for the floor and for the engine.
 
@@ -40,7 +41,7 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let rounds = numbers.first().copied().unwrap_or(3);
+    let rounds = numbers.first().copied().unwrap_or(3).max(1);
     let threads = numbers.get(1).copied().unwrap_or(2) as usize;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/perf-125x5.toml");
     let s = Scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -69,18 +70,23 @@ fn main() {
     };
     println!("{ITERATIONS} iterations on {threads} threads, wall seconds");
     let (mut best_floor, mut best_engine) = (f64::INFINITY, f64::INFINITY);
+    let mut ratios = Vec::new();
     for round in 1..=rounds {
         let f = wall(floor);
         let e = wall(engine);
         best_floor = best_floor.min(f);
         best_engine = best_engine.min(e);
+        ratios.push(e / f);
         println!(
             "round {round}: floor {f:.2} s, engine {e:.2} s; engine / floor {:.2}",
             e / f
         );
     }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "best: floor {best_floor:.2} s, engine {best_engine:.2} s; engine / floor {:.2}",
-        best_engine / best_floor
+        "best: floor {best_floor:.2} s, engine {best_engine:.2} s; engine / floor {:.2}; \
+         median of the rounds' ratios {:.2}",
+        best_engine / best_floor,
+        ratios[ratios.len() / 2]
     );
 }

@@ -48,3 +48,32 @@ pub(crate) fn use_avx2() -> bool {
     let portable_only = false;
     std::arch::is_x86_feature_detected!("avx2") && !portable_only
 }
+
+/// Define a function that runs `$body` (an `#[inline(always)]` function with the same
+/// parameters) compiled twice, for the baseline x86-64 target and for AVX2, and picks the
+/// AVX2 build at run time where [`use_avx2`] allows it. The vector stages all dispatch
+/// through this one definition. Both builds do the same IEEE operations, so they give the
+/// same bits; only the vector width differs. An optional `const P: usize` (the party count,
+/// as the engine's stages take it) is passed on to `$body`.
+macro_rules! avx2_dispatch {
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident $(<const $p:ident: usize>)? ($($arg:ident: $ty:ty),* $(,)?)
+            $(-> $ret:ty)? => $body:ident;
+    ) => {
+        $(#[$attr])*
+        $vis fn $name $(<const $p: usize>)? ($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            if $crate::simd::use_avx2() {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2 $(<const $p: usize>)? ($($arg: $ty),*) $(-> $ret)? {
+                    $body $(::<$p>)? ($($arg),*)
+                }
+                // SAFETY: the CPU supports AVX2 (`use_avx2`); that is all `avx2` needs.
+                return unsafe { avx2 $(::<$p>)? ($($arg),*) };
+            }
+            $body $(::<$p>)? ($($arg),*)
+        }
+    };
+}
+pub(crate) use avx2_dispatch;

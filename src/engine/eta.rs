@@ -13,37 +13,20 @@
 //! the same IEEE operations, so give the same bits.
 
 use super::prepared::{NoiseSlots, Prepared, RegionRun};
+use crate::simd::avx2_dispatch;
 
-/// Fill `eta` (`[party * lanes + district]`; the padding lanes keep their 0) from `batch`,
-/// the regional shifts `shift` (`[region * P + party]`) and the per-party district sds.
-/// One loop per region run: laying the shifts out in a column first, for one pass over
-/// all lanes, saved 0.7 k instructions an iteration but timed the same (README).
-pub(super) fn fill(
-    p: &Prepared,
-    district_sd: &[f64],
-    shift: &[f64],
-    batch: &[f64],
-    eta: &mut [f64],
-) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `fill_avx2` needs.
-        return unsafe { fill_avx2(p, district_sd, shift, batch, eta) };
-    }
-    fill_inline(p, district_sd, shift, batch, eta);
-}
-
-/// [`fill_inline`] compiled with AVX2 enabled.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn fill_avx2(
-    p: &Prepared,
-    district_sd: &[f64],
-    shift: &[f64],
-    batch: &[f64],
-    eta: &mut [f64],
-) {
-    fill_inline(p, district_sd, shift, batch, eta);
+avx2_dispatch! {
+    /// Fill `eta` (`[party * lanes + district]`; the padding lanes keep their 0) from `batch`,
+    /// the regional shifts `shift` (`[region * P + party]`) and the per-party district sds.
+    /// One loop per region run: laying the shifts out in a column first, for one pass over
+    /// all lanes, saved 0.7 k instructions an iteration but timed the same (README).
+    pub(super) fn fill(
+        p: &Prepared,
+        district_sd: &[f64],
+        shift: &[f64],
+        batch: &[f64],
+        eta: &mut [f64],
+    ) => fill_inline;
 }
 
 #[inline(always)]

@@ -17,6 +17,7 @@ use super::prepared::Prepared;
 use crate::model::exp::exp_nonpositive;
 use crate::model::{fraud, rerun, tally, turnout};
 use crate::scenario::{Baseline, Scenario};
+use crate::simd::avx2_dispatch;
 
 /// The party count: `P` when the caller is specialised for it, else the scenario's.
 #[inline(always)]
@@ -28,21 +29,10 @@ pub(super) fn party_count<const P: usize>(p: &Prepared) -> usize {
     }
 }
 
-/// Finish the first round once its draws are in `sc`; true if any district is annulled.
-pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `finish_avx2` needs.
-        return unsafe { finish_avx2::<P>(s, p, sc) };
-    }
-    finish_inline::<P>(s, p, sc)
-}
-
-/// [`finish_inline`] compiled with AVX2 enabled.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn finish_avx2<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool {
-    finish_inline::<P>(s, p, sc)
+avx2_dispatch! {
+    /// Finish the first round once its draws are in `sc`; true if any district is annulled.
+    pub(super) fn finish<const P: usize>(s: &Scenario, p: &Prepared, sc: &mut Scratch) -> bool
+        => finish_inline;
 }
 
 #[inline(always)]

@@ -38,6 +38,7 @@ use super::rerun_round::{self, RerunColumns};
 use crate::model::{fraud, inversion, recount};
 use crate::random::{Draws, Stream};
 use crate::scenario::{Baseline, ByClass, FraudClass, Scenario};
+use crate::simd::avx2_dispatch;
 
 /// Marks a vacant seat in winner arrays.
 pub const VACANT: u16 = u16::MAX;
@@ -502,24 +503,11 @@ fn draw_first_attempts(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
     rng.fill_standard_normals(&mut sc.intensity_normals[..wanted]);
 }
 
-/// The first-round fraud class of every district: one batch of uniforms, one per district
-/// where fraud is possible, in table order.
-fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all it needs.
-        return unsafe { draw_classes_avx2(p, rng, sc) };
-    }
-    draw_classes_inline(p, rng, sc);
-}
-
-/// [`draw_classes_inline`] compiled with AVX2 enabled: the uniforms' conversion and the
-/// class comparisons four districts at a time. The same IEEE operations as the portable
-/// build, so the same bits.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn draw_classes_avx2(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) {
-    draw_classes_inline(p, rng, sc);
+avx2_dispatch! {
+    /// The first-round fraud class of every district: one batch of uniforms, one per
+    /// district where fraud is possible, in table order. With AVX2 the uniforms'
+    /// conversion and the class comparisons go four districts at a time.
+    fn draw_classes(p: &Prepared, rng: &mut Stream, sc: &mut Scratch) => draw_classes_inline;
 }
 
 #[inline(always)]
@@ -787,22 +775,11 @@ fn count_equal(winners: &[u16], who: u16) -> u32 {
     winners.iter().map(|&w| u32::from(w == who)).sum()
 }
 
-/// Add the iteration's seats to the histograms (district wins to the scratch's counts).
-#[inline(never)]
-fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all `record_avx2` needs.
-        return unsafe { record_avx2(p, sc, h) };
-    }
-    record_inline(p, sc, h);
-}
-
-/// [`record_inline`] compiled with AVX2 enabled: sixteen districts per comparison.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn record_avx2(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) {
-    record_inline(p, sc, h);
+avx2_dispatch! {
+    /// Add the iteration's seats to the histograms (district wins to the scratch's counts);
+    /// with AVX2, sixteen districts per comparison.
+    #[inline(never)]
+    fn record(p: &Prepared, sc: &mut Scratch, h: &mut Histograms) => record_inline;
 }
 
 #[inline(always)]

@@ -20,6 +20,7 @@ use super::prepared::{lanes_for, Prepared};
 use crate::model::exp::exp_nonpositive;
 use crate::model::{fraud, turnout};
 use crate::scenario::Scenario;
+use crate::simd::avx2_dispatch;
 
 /// The rerun's columns; the draw pass fills the inputs, [`votes`] and [`winners`] the rest. Only the first
 /// `k` entries of a column (the annulled districts) are meaningful.
@@ -78,48 +79,26 @@ impl RerunColumns {
     }
 }
 
-/// Shares, turnout and true votes of the reruns of `annulled` (district indices, in
-/// order), whose eta and turnout inputs are in `c`; what the official count needs comes
-/// out in `c.abstain` and `c.turnout` (the effective turnout `min(cast / N, 1)`).
-pub(super) fn votes<const P: usize>(
-    s: &Scenario,
-    p: &Prepared,
-    c: &mut RerunColumns,
-    annulled: &[u32],
-) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: the CPU supports AVX2 (`simd::use_avx2`); that is all it needs.
-        return unsafe { votes_avx2::<P>(s, p, c, annulled) };
-    }
-    votes_inline::<P>(s, p, c, annulled)
+avx2_dispatch! {
+    /// Shares, turnout and true votes of the reruns of `annulled` (district indices, in
+    /// order), whose eta and turnout inputs are in `c`; what the official count needs comes
+    /// out in `c.abstain` and `c.turnout` (the effective turnout `min(cast / N, 1)`).
+    pub(super) fn votes<const P: usize>(
+        s: &Scenario,
+        p: &Prepared,
+        c: &mut RerunColumns,
+        annulled: &[u32],
+    ) => votes_inline;
 }
 
-/// The official counts and winners of the `k` reruns, once their fraud is drawn.
-pub(super) fn winners<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::use_avx2() {
-        // SAFETY: as in `votes`.
-        return unsafe { winners_avx2::<P>(s, p, c, k) };
-    }
-    winners_inline::<P>(s, p, c, k)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn votes_avx2<const P: usize>(
-    s: &Scenario,
-    p: &Prepared,
-    c: &mut RerunColumns,
-    annulled: &[u32],
-) {
-    votes_inline::<P>(s, p, c, annulled)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn winners_avx2<const P: usize>(s: &Scenario, p: &Prepared, c: &mut RerunColumns, k: usize) {
-    winners_inline::<P>(s, p, c, k)
+avx2_dispatch! {
+    /// The official counts and winners of the `k` reruns, once their fraud is drawn.
+    pub(super) fn winners<const P: usize>(
+        s: &Scenario,
+        p: &Prepared,
+        c: &mut RerunColumns,
+        k: usize,
+    ) => winners_inline;
 }
 
 #[inline(always)]
